@@ -1,0 +1,43 @@
+# The two set-up commands: `make run` (server with demo data) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format venv demo schema
+
+venv: $(VENV)/.installed
+
+# Reinstall only when requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+demo: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@if [ -n "$$DJANGO_SUPERUSER_USERNAME" ]; then \
+		$(BIN)/python manage.py createsuperuser --noinput 2>/dev/null \
+			&& echo "Created superuser $$DJANGO_SUPERUSER_USERNAME." \
+			|| echo "Superuser $$DJANGO_SUPERUSER_USERNAME already exists."; \
+	else \
+		echo "To log in to the admin, create a user: $(BIN)/python manage.py createsuperuser"; \
+		echo "(or set DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_EMAIL and DJANGO_SUPERUSER_PASSWORD before make run)"; \
+	fi
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/admin/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,125 @@
+"""Abstract bases for shapes that recur across the domain models."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from statements.choices import DatePrecision
+from statements.text import normalize_name
+
+
+def choices_constraint(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+    """A check constraint that keeps a choice field within its enumeration in the database."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class TimestampedModel(models.Model):
+    """Records when a row was created and last changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the record was created.")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, help_text="When the record last changed.")
+
+    class Meta:
+        abstract = True
+
+
+class StableKeyModel(TimestampedModel):
+    """A curated record with a UUID that stays the same across databases, exports and imports."""
+
+    uuid = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Stable identifier, the same in every copy of the dataset.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+def validate_date_fits_precision(value: datetime.date | None, precision: str) -> None:
+    """Reject a date whose value says more or less than its precision allows."""
+    if precision == DatePrecision.UNKNOWN:
+        if value is not None:
+            raise ValidationError({"date": "A date of unknown precision must be left empty."})
+        return
+    if value is None:
+        raise ValidationError({"date": f"A date of {precision} precision needs a value."})
+    if precision == DatePrecision.WEEK and value.isoweekday() != 1:
+        raise ValidationError({"date": "A date of week precision must be the Monday that starts the week."})
+    if precision == DatePrecision.MONTH and value.day != 1:
+        raise ValidationError({"date": "A date of month precision must be the first day of the month."})
+    if precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
+        raise ValidationError({"date": "A date of year precision must be the first of January."})
+
+
+class DatedModel(models.Model):
+    """A date with its precision and the words of the source it was read from."""
+
+    date = models.DateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The day, or the first day of the week, month or year the precision names.",
+    )
+    date_precision = models.CharField(
+        max_length=7,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+        help_text="How much of the date is known.",
+    )
+    date_expression = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='The source\'s own words for the date ("on Thursday", "earlier this week").',
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            choices_constraint("date_precision", DatePrecision, "%(app_label)s_%(class)s_date_precision_valid"),
+            models.CheckConstraint(
+                condition=(Q(date_precision=DatePrecision.UNKNOWN) & Q(date__isnull=True))
+                | (~Q(date_precision=DatePrecision.UNKNOWN) & Q(date__isnull=False)),
+                name="%(app_label)s_%(class)s_date_matches_precision",
+                violation_error_message="A date is required unless its precision is unknown, and only then empty.",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        validate_date_fits_precision(self.date, self.date_precision)
+
+
+class AliasBase(models.Model):
+    """Another name a record is known by, kept with its folded form for matching."""
+
+    name = models.CharField(max_length=300, help_text="The alias as written.")
+    normalized_name = models.CharField(
+        max_length=300,
+        editable=False,
+        db_index=True,
+        help_text="Case-, accent- and apostrophe-folded form used for matching.",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The folded form is derived data: keep it right whatever path saves the row.
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.name = " ".join(self.name.split())
+        if not self.name:
+            raise ValidationError({"name": "An alias cannot be blank."})
+        self.normalized_name = normalize_name(self.name)

@@ -1,0 +1,34 @@
+"""Text normalisation shared by alias matching, search and quote anchoring."""
+
+import unicodedata
+
+# Typographic variants that news text uses interchangeably with their ASCII forms.
+_PUNCTUATION_FOLDS = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
+
+
+def normalize_name(name: str) -> str:
+    """Fold a name for matching: case-, accent-, apostrophe- and whitespace-insensitive."""
+    folded = name.translate(_PUNCTUATION_FOLDS)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(without_accents.casefold().split())
