@@ -1,0 +1,1 @@
+"""The demo dataset: a seed article, its reference curation and the loader that stores them."""
