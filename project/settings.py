@@ -46,8 +46,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "drf_standardized_errors",
     "django_countries",
     "statements",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -104,3 +111,79 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "static"
+
+
+# The API. Every knob an operator may turn is read from the environment here, in one place.
+API_ANONYMOUS_READ = env_bool("API_ANONYMOUS_READ", True)
+API_DEFAULT_PAGE_SIZE = int(os.environ.get("API_DEFAULT_PAGE_SIZE", "50"))
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
+API_MAX_REQUEST_BYTES = int(os.environ.get("API_MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
+    "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+}
+# Django refuses larger bodies before the API sees them; keep it above the API's own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_REQUEST_BYTES + 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ModelPermissionsOrConfiguredAnonymousRead"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousThrottle", "api.throttling.UserThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "api.filtersets.OrderingFilter"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": API_DEFAULT_PAGE_SIZE,
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+_ERROR_RESPONSE = "api.serializers.errors.ErrorResponseSerializer"
+_ERROR_STATUS_CODES = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "429"]
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "api.exceptions.ExceptionHandler",
+    # Unhandled exceptions keep the API's error shape in development too.
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "ALLOWED_ERROR_STATUS_CODES": _ERROR_STATUS_CODES,
+    # One shared error component rather than one per operation: smaller schema, simpler SDKs.
+    "ERROR_SCHEMAS": dict.fromkeys(_ERROR_STATUS_CODES, _ERROR_RESPONSE),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Statement data API",
+    "DESCRIPTION": (
+        "Who said what, to whom, when, in which communication, as reported by which source: "
+        "actors, communications and statements, each statement anchored to the exact words of its source."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
+    "ENFORCE_NON_BLANK_FIELDS": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "statements.choices.ActorKind",
+        "PlaceKindEnum": "statements.choices.PlaceKind",
+        "SourceKindEnum": "statements.choices.SourceKind",
+        "DatePrecisionEnum": "statements.choices.DatePrecision",
+        "CommunicationKindEnum": "statements.choices.CommunicationKind",
+        "ParticipantRoleEnum": "statements.choices.ParticipantRole",
+        "StatementKindEnum": "statements.choices.StatementKind",
+        "CurationStatusEnum": "statements.choices.CurationStatus",
+        "CountryEnum": "django_countries.countries",
+        "ErrorTypeEnum": "api.serializers.errors.ERROR_TYPES",
+        "TextPositionSelectorTypeEnum": "api.serializers.statements.TEXT_POSITION_SELECTOR",
+        "TextQuoteSelectorTypeEnum": "api.serializers.statements.TEXT_QUOTE_SELECTOR",
+    },
+}

@@ -34,7 +34,10 @@ def validated_save(instance: models.Model) -> models.Model:
         with transaction.atomic():
             instance.save()
     except IntegrityError as error:
-        # A concurrent write can still beat full_clean() to a unique value.
+        # A concurrent write can still beat full_clean() to a unique value. It is committed now, so
+        # validating again names the field it took; only a conflict validation cannot see falls through.
+        instance.validate_unique()
+        instance.validate_constraints()
         raise ValidationError({NON_FIELD_ERRORS: f"The record conflicts with existing data: {error}"}) from error
     return instance
 
@@ -50,10 +53,19 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk: Any = None)
 
 
 def _update_fields(instance: models.Model, fields: dict[str, Any]) -> None:
+    # Keys, stamps and derived values (id, uuid, created_by, content_hash…) are not the caller's to set.
+    settable = {field.name for field in instance._meta.concrete_fields if field.editable and not field.primary_key}
     for name, value in fields.items():
-        if name not in {field.name for field in instance._meta.concrete_fields}:
+        if name not in settable:
             raise ValidationError({name: "Not a field that can be set here."})
         setattr(instance, name, value)
+
+
+def _set_relations(instance: models.Model, relations: dict[str, Iterable[models.Model] | None]) -> None:
+    """Replace the members of to-many relations; a relation given as None is left as it is."""
+    for name, members in relations.items():
+        if members is not None:
+            getattr(instance, name).set(members)
 
 
 def _set_aliases(owner: models.Model, alias_model: type[models.Model], owner_field: str, names: Iterable[str]) -> None:
@@ -122,6 +134,13 @@ def position_create(
     return validated_save(position)
 
 
+@transaction.atomic
+def position_update(*, position: Position, **fields: Any) -> Position:
+    """Change a position's fields."""
+    _update_fields(position, fields)
+    return validated_save(position)
+
+
 # Places and topics
 
 
@@ -169,6 +188,13 @@ def topic_create(*, slug: str, name: str = "", description: str = "", parent: To
     return validated_save(topic)
 
 
+@transaction.atomic
+def topic_update(*, topic: Topic, **fields: Any) -> Topic:
+    """Change a topic's fields."""
+    _update_fields(topic, fields)
+    return validated_save(topic)
+
+
 # Sources
 
 
@@ -202,6 +228,15 @@ def source_create(
     )
     validated_save(source)
     source.authors.set(authors)
+    return source
+
+
+@transaction.atomic
+def source_update(*, source: Source, authors: Iterable[Actor] | None = None, **fields: Any) -> Source:
+    """Change a source's fields and, when given, its authors."""
+    _update_fields(source, fields)
+    validated_save(source)
+    _set_relations(source, {"authors": authors})
     return source
 
 
@@ -274,13 +309,19 @@ def communication_create(
 
 @transaction.atomic
 def communication_update(
-    *, communication: Communication, participants: Sequence[tuple[Actor, str]] | None = None, **fields: Any
+    *,
+    communication: Communication,
+    participants: Sequence[tuple[Actor, str]] | None = None,
+    topics: Iterable[Topic] | None = None,
+    sources: Iterable[Source] | None = None,
+    **fields: Any,
 ) -> Communication:
-    """Change a communication's fields and, when given, replace its participants."""
+    """Change a communication's fields and, when given, replace its participants, topics or sources."""
     _update_fields(communication, fields)
     validated_save(communication)
     if participants is not None:
         communication_set_participants(communication=communication, participants=participants)
+    _set_relations(communication, {"topics": topics, "sources": sources})
     return communication
 
 
@@ -340,11 +381,30 @@ def statement_create(
 
 
 @transaction.atomic
-def statement_update(*, statement: Statement, user=None, **fields: Any) -> Statement:
-    """Change a statement's fields, recording who changed it."""
+def statement_update(
+    *,
+    statement: Statement,
+    user=None,
+    addressees: Iterable[Actor] | None = None,
+    topics: Iterable[Topic] | None = None,
+    mentioned_actors: Iterable[Actor] | None = None,
+    mentioned_places: Iterable[Place] | None = None,
+    **fields: Any,
+) -> Statement:
+    """Change a statement's fields and, when given, its to-many relations, recording who changed it."""
     _update_fields(statement, fields)
     statement.updated_by = user if user is not None else statement.updated_by
-    return validated_save(statement)
+    validated_save(statement)
+    _set_relations(
+        statement,
+        {
+            "addressees": addressees,
+            "topics": topics,
+            "mentioned_actors": mentioned_actors,
+            "mentioned_places": mentioned_places,
+        },
+    )
+    return statement
 
 
 def record_save(*, instance: models.Model, user=None) -> models.Model:

@@ -1,0 +1,313 @@
+"""Query filters: one FilterSet per resource, plus the `ordering` backend for numbered-page lists."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
+
+from statements.choices import (
+    ActorKind,
+    CommunicationKind,
+    CurationStatus,
+    ParticipantRole,
+    PlaceKind,
+    SourceKind,
+    StatementKind,
+)
+from statements.models import Actor, Communication, Participation, Place, Position, Source, Statement, Topic
+from statements.selectors import SEARCH_FIELDS, actor_search, full_text_search, topic_ids_with_descendants
+from statements.text import normalize_name
+
+SEARCH_HELP = (
+    "Full-text search. Words are all required; use quotes for a phrase, `or` between alternatives, "
+    "and `-` before a word to exclude it. Results are ordered by relevance unless `ordering` is given."
+)
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """`ordering` by one public name (`-` for descending) from the view's `ordering_fields` mapping.
+
+    Unknown names are refused with a 400 naming the parameter rather than silently ignored.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if not raw:
+            return None
+        allowed = getattr(view, "ordering_fields", None) or {}
+        name = raw.strip()
+        column = allowed.get(name.lstrip("-"))
+        if column is None:
+            choices = ", ".join(self._choices(view))
+            raise ValidationError({self.ordering_param: f"Unknown ordering {name!r}; use one of {choices}."})
+        direction = "-" if name.startswith("-") else ""
+        return [f"{direction}{column}", f"{direction}id"]
+
+    @staticmethod
+    def _choices(view) -> list[str]:
+        names = list(getattr(view, "ordering_fields", None) or {})
+        return [variant for name in names for variant in (name, f"-{name}")]
+
+    def get_schema_operation_parameters(self, view):
+        if not getattr(view, "ordering_fields", None):
+            return []
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Sort order; `-` means descending.",
+                "schema": {"type": "string", "enum": self._choices(view)},
+            }
+        ]
+
+
+class RelatedModelFilter(django_filters.ModelMultipleChoiceFilter):
+    """Matches rows related to any of the given records through a to-many relation, without duplicating rows.
+
+    A semi-join (`pk IN (subquery)`) instead of a JOIN plus DISTINCT keeps large lists cheap.
+    """
+
+    def filter(self, qs: QuerySet, value):
+        if not value:
+            return qs
+        related = qs.model._default_manager.filter(**{f"{self.field_name}__in": value}).values("pk")
+        return qs.filter(pk__in=related)
+
+
+def _date_range(field_name: str = "date") -> django_filters.DateFromToRangeFilter:
+    return django_filters.DateFromToRangeFilter(
+        field_name=field_name, help_text="Dates from `_after` to `_before`, both included (YYYY-MM-DD)."
+    )
+
+
+def _updated_since() -> django_filters.IsoDateTimeFilter:
+    return django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only records changed at or after this time (ISO 8601), for incremental sync.",
+    )
+
+
+def _search() -> django_filters.CharFilter:
+    return django_filters.CharFilter(method="filter_search", max_length=500, help_text=SEARCH_HELP)
+
+
+class FullTextSearchMixin:
+    """A `q` filter backed by `statements.selectors.full_text_search` over the model's search fields."""
+
+    def filter_search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return full_text_search(queryset, value, fields=SEARCH_FIELDS[queryset.model._meta.model_name])
+
+
+class ActorFilterSet(django_filters.FilterSet):
+    """Filters for actors."""
+
+    kind = django_filters.MultipleChoiceFilter(choices=ActorKind.choices)
+    country = django_filters.CharFilter(
+        field_name="country", method="filter_country", max_length=2, help_text="ISO 3166-1 alpha-2 code."
+    )
+    affiliation = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all())
+    wikidata_id = django_filters.CharFilter(help_text="Exact Wikidata id, such as Q6279.")
+    updated_since = _updated_since()
+    q = django_filters.CharFilter(
+        method="filter_search",
+        max_length=300,
+        help_text="Name or alias contains this, ignoring case, accents and apostrophe style.",
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["kind", "country", "affiliation", "wikidata_id"]
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country=value.upper())
+
+    def filter_search(self, queryset, name, value):
+        return actor_search(queryset, value) if value.strip() else queryset
+
+
+class PositionFilterSet(django_filters.FilterSet):
+    """Filters for positions."""
+
+    actor = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all())
+    organization = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all())
+    country = django_filters.CharFilter(max_length=2, help_text="ISO 3166-1 alpha-2 code.")
+    held_on = django_filters.DateFilter(method="filter_held_on", help_text="Only positions held on this day.")
+    updated_since = _updated_since()
+
+    class Meta:
+        model = Position
+        fields = ["actor", "organization", "country"]
+
+    def filter_held_on(self, queryset, name, value):
+        return queryset.exclude(start_date__gt=value).exclude(end_date__lt=value)
+
+
+class PlaceFilterSet(django_filters.FilterSet):
+    """Filters for places."""
+
+    kind = django_filters.MultipleChoiceFilter(choices=PlaceKind.choices)
+    country = django_filters.CharFilter(max_length=2, help_text="ISO 3166-1 alpha-2 code.")
+    parent = django_filters.ModelMultipleChoiceFilter(queryset=Place.objects.all())
+    updated_since = _updated_since()
+    q = django_filters.CharFilter(method="filter_search", max_length=300, help_text="Name or alias contains this.")
+
+    class Meta:
+        model = Place
+        fields = ["kind", "country", "parent"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value.strip()) | Q(aliases__normalized_name__contains=normalize_name(value))
+        ).distinct()
+
+
+class TopicFilterSet(django_filters.FilterSet):
+    """Filters for topics."""
+
+    parent = django_filters.ModelMultipleChoiceFilter(queryset=Topic.objects.all())
+    updated_since = _updated_since()
+    q = django_filters.CharFilter(method="filter_search", max_length=200, help_text="Slug or name contains this.")
+
+    class Meta:
+        model = Topic
+        fields = ["parent"]
+
+    def filter_search(self, queryset, name, value):
+        words = value.strip()
+        return queryset.filter(Q(name__icontains=words) | Q(slug__icontains=words))
+
+
+class SourceFilterSet(FullTextSearchMixin, django_filters.FilterSet):
+    """Filters for sources."""
+
+    publisher = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all())
+    kind = django_filters.MultipleChoiceFilter(choices=SourceKind.choices)
+    language = django_filters.CharFilter(max_length=35, help_text="BCP 47 language tag, such as en.")
+    date = _date_range()
+    updated_since = _updated_since()
+    q = _search()
+
+    class Meta:
+        model = Source
+        fields = ["publisher", "kind", "language"]
+
+
+class CommunicationFilterSet(FullTextSearchMixin, django_filters.FilterSet):
+    """Filters for communications."""
+
+    participant = django_filters.ModelMultipleChoiceFilter(
+        field_name="participants",
+        queryset=Actor.objects.all(),
+        method="filter_participants",
+        help_text="Communications all of these actors took part in (repeat it: the calls between A and B).",
+    )
+    participant_role = django_filters.MultipleChoiceFilter(
+        field_name="participations__role",
+        choices=ParticipantRole.choices,
+        method="filter_participant_role",
+        help_text="With `participant`: only where they took part in one of these roles.",
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=CommunicationKind.choices)
+    topic = django_filters.ModelMultipleChoiceFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        method="filter_topics",
+        help_text="About one of these topics or a narrower one.",
+    )
+    place = django_filters.ModelMultipleChoiceFilter(queryset=Place.objects.all(), help_text="Took place here.")
+    regarding = django_filters.ModelMultipleChoiceFilter(
+        queryset=Communication.objects.all(), help_text="Communications about one of these (readouts of a call)."
+    )
+    source = RelatedModelFilter(
+        field_name="sources", queryset=Source.objects.all(), help_text="Reported by this source."
+    )
+    date = _date_range()
+    updated_since = _updated_since()
+    q = _search()
+
+    class Meta:
+        model = Communication
+        fields = ["kind", "place", "regarding"]
+
+    def filter_participants(self, queryset, name, actors):
+        roles = self.form.cleaned_data.get("participant_role") or []
+        for actor in actors:
+            participations = Participation.objects.filter(actor=actor)
+            if roles:
+                participations = participations.filter(role__in=roles)
+            queryset = queryset.filter(pk__in=participations.values("communication_id"))
+        return queryset
+
+    def filter_participant_role(self, queryset, name, roles):
+        # Applied together with `participant`; alone it means "has a participant in one of these roles".
+        if self.form.cleaned_data.get("participant") or not roles:
+            return queryset
+        return queryset.filter(pk__in=Participation.objects.filter(role__in=roles).values("communication_id"))
+
+    def filter_topics(self, queryset, name, topics):
+        if not topics:
+            return queryset
+        topic_ids = topic_ids_with_descendants(topic.pk for topic in topics)
+        return queryset.filter(
+            pk__in=Communication.topics.through.objects.filter(topic_id__in=topic_ids).values("communication_id")
+        )
+
+
+class StatementFilterSet(FullTextSearchMixin, django_filters.FilterSet):
+    """Filters for statements."""
+
+    speaker = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all(), help_text="Said by one of these.")
+    speaker_kind = django_filters.MultipleChoiceFilter(field_name="speaker__kind", choices=ActorKind.choices)
+    addressee = RelatedModelFilter(
+        field_name="addressees", queryset=Actor.objects.all(), help_text="Said to one of these."
+    )
+    reported_by = django_filters.ModelMultipleChoiceFilter(
+        queryset=Actor.objects.all(), help_text="Relayed by one of these."
+    )
+    mentioned_actor = RelatedModelFilter(
+        field_name="mentioned_actors", queryset=Actor.objects.all(), help_text="Names one of these actors."
+    )
+    communication = django_filters.ModelMultipleChoiceFilter(queryset=Communication.objects.all())
+    communication_kind = django_filters.MultipleChoiceFilter(
+        field_name="communication__kind", choices=CommunicationKind.choices
+    )
+    source = django_filters.ModelMultipleChoiceFilter(queryset=Source.objects.all())
+    topic = django_filters.ModelMultipleChoiceFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        method="filter_topics",
+        help_text="About one of these topics or a narrower one.",
+    )
+    place = django_filters.ModelMultipleChoiceFilter(
+        field_name="mentioned_places",
+        queryset=Place.objects.all(),
+        method="filter_places",
+        help_text="Mentions one of these places, or was said in a communication there.",
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=StatementKind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=CurationStatus.choices)
+    date = _date_range()
+    updated_since = _updated_since()
+    q = _search()
+
+    class Meta:
+        model = Statement
+        fields = ["speaker", "reported_by", "communication", "source", "kind", "status"]
+
+    def filter_topics(self, queryset, name, topics):
+        if not topics:
+            return queryset
+        topic_ids = topic_ids_with_descendants(topic.pk for topic in topics)
+        return queryset.filter(
+            pk__in=Statement.topics.through.objects.filter(topic_id__in=topic_ids).values("statement_id")
+        )
+
+    def filter_places(self, queryset, name, places):
+        if not places:
+            return queryset
+        mentioned = Statement.mentioned_places.through.objects.filter(place__in=places).values("statement_id")
+        return queryset.filter(Q(pk__in=mentioned) | Q(communication__place__in=places))

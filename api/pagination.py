@@ -1,0 +1,234 @@
+"""Pagination: numbered pages for small tables, keyset cursors for statements and communications.
+
+Keyset (seek) pagination filters on the last row's sort key instead of skipping rows with
+OFFSET, so page 10,000 costs what page 1 costs, and rows inserted meanwhile never shift a
+page. Every ordering ends with the primary key so the sort key is unique.
+"""
+
+import base64
+import binascii
+import datetime
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import DateField, Expression, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+# Undated rows sort as if from the year 1: last when newest comes first.
+UNDATED = datetime.date(1, 1, 1)
+
+
+class PageSizeMixin:
+    """A `page_size` query parameter capped by API_MAX_PAGE_SIZE."""
+
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request):
+        self.max_page_size = settings.API_MAX_PAGE_SIZE
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return settings.API_DEFAULT_PAGE_SIZE
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ValidationError({self.page_size_query_param: "A whole number is required."}) from None
+        if size < 1:
+            raise ValidationError({self.page_size_query_param: "Must be at least 1."})
+        return min(size, self.max_page_size)
+
+
+class PageNumberPagination(PageSizeMixin, pagination.PageNumberPagination):
+    """Numbered pages with a total count, for tables that stay small (actors, places, topics…)."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=settings.API_MAX_PAGE_SIZE)
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One column of a keyset ordering: an attribute name, the expression it is computed from, and direction."""
+
+    name: str
+    descending: bool
+    expression: Expression | None = None
+
+
+def sort_keys(*columns: str, expressions: dict[str, Expression] | None = None) -> tuple[SortKey, ...]:
+    """Sort keys from column names, "-" prefixed for descending; `id` is appended to break ties."""
+    expressions = expressions or {}
+    keys = []
+    for column in (*columns, "-id" if columns[0].startswith("-") else "id"):
+        name = column.lstrip("-")
+        keys.append(SortKey(name=name, descending=column.startswith("-"), expression=expressions.get(name)))
+    return tuple(keys)
+
+
+DATE_KEY = {"date_key": Coalesce(F("date"), Value(UNDATED), output_field=DateField())}
+
+#: Orderings offered by keyset-paginated lists of dated records, by their public name.
+DATED_ORDERINGS = {
+    "-date": sort_keys("-date_key", expressions=DATE_KEY),
+    "date": sort_keys("date_key", expressions=DATE_KEY),
+    "-created": sort_keys("-created_at"),
+    "created": sort_keys("created_at"),
+    "-updated": sort_keys("-updated_at"),
+    "updated": sort_keys("updated_at"),
+    # Full-text relevance; only meaningful with a `q` search, and the default then.
+    "relevance": sort_keys("-search_rank"),
+}
+
+#: The annotation a full-text search leaves on the queryset.
+SEARCH_RANK = "search_rank"
+
+
+def _encode_value(value):
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+class KeysetPagination(PageSizeMixin, pagination.BasePagination):
+    """Cursor pagination over a unique, possibly computed, sort key; orderings chosen with `ordering`."""
+
+    cursor_query_param = "cursor"
+    ordering_query_param = "ordering"
+    orderings = DATED_ORDERINGS
+    default_ordering = "-date"
+
+    def paginate_queryset(self, queryset: QuerySet, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.ordering_name = self._ordering_name(request, searched=SEARCH_RANK in queryset.query.annotations)
+        keys = self.orderings[self.ordering_name]
+        annotations = {key.name: key.expression for key in keys if key.expression is not None}
+        if annotations:
+            queryset = queryset.annotate(**annotations)
+        cursor = self._decode_cursor(request, keys)
+        backwards = cursor is not None and cursor["direction"] == "previous"
+        order_by = [f"{'-' if key.descending != backwards else ''}{key.name}" for key in keys]
+        queryset = queryset.order_by(*order_by)
+        if cursor is not None:
+            queryset = queryset.filter(self._after(keys, cursor["values"], backwards))
+        rows = list(queryset[: self.page_size + 1])
+        has_more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if backwards:
+            rows.reverse()
+        self.keys = keys
+        self.rows = rows
+        self.has_next = has_more if not backwards else True
+        self.has_previous = (cursor is not None) if not backwards else has_more
+        return rows
+
+    def _ordering_name(self, request, *, searched: bool) -> str:
+        default = "relevance" if searched else self.default_ordering
+        name = request.query_params.get(self.ordering_query_param) or default
+        if name == "relevance" and not searched:
+            raise ValidationError({self.ordering_query_param: "Relevance ordering needs a `q` search."})
+        if name not in self.orderings:
+            allowed = ", ".join(self.orderings)
+            raise ValidationError({self.ordering_query_param: f"Unknown ordering {name!r}; use one of {allowed}."})
+        return name
+
+    def _decode_cursor(self, request, keys):
+        raw = request.query_params.get(self.cursor_query_param)
+        if not raw:
+            return None
+        try:
+            padded = raw + "=" * (-len(raw) % 4)
+            cursor = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            valid = (
+                isinstance(cursor, dict)
+                and cursor.get("ordering") == self.ordering_name
+                and cursor.get("direction") in {"next", "previous"}
+                and isinstance(cursor.get("values"), list)
+                and len(cursor["values"]) == len(keys)
+            )
+        except (ValueError, UnicodeError, binascii.Error):
+            valid = False
+        if not valid:
+            message = "Invalid cursor for this ordering; start from the first page."
+            raise ValidationError({self.cursor_query_param: message})
+        return cursor
+
+    @staticmethod
+    def _after(keys, values, backwards: bool) -> Q:
+        """Rows strictly past `values` in the requested direction (lexicographic comparison)."""
+        condition = Q()
+        equal_prefix = Q()
+        for key, value in zip(keys, values, strict=True):
+            lookup = "lt" if key.descending != backwards else "gt"
+            condition |= equal_prefix & Q(**{f"{key.name}__{lookup}": value})
+            equal_prefix &= Q(**{key.name: value})
+        return condition
+
+    def _cursor_link(self, row, direction: str) -> str:
+        values = [_encode_value(getattr(row, key.name)) for key in self.keys]
+        payload = {"ordering": self.ordering_name, "direction": direction, "values": values}
+        token = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, token)
+
+    def get_next_link(self):
+        if not self.has_next or not self.rows:
+            return None
+        return self._cursor_link(self.rows[-1], "next")
+
+    def get_previous_link(self):
+        if not self.has_previous:
+            return None
+        if not self.rows:
+            return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
+        return self._cursor_link(self.rows[0], "previous")
+
+    def get_paginated_response(self, data):
+        return Response(
+            OrderedDict([("next", self.get_next_link()), ("previous", self.get_previous_link()), ("results", data)])
+        )
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque cursor from a previous page's `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Number of results per page.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
+            },
+            {
+                "name": self.ordering_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Sort order; `-` means descending. Default `{self.default_ordering}`, "
+                    "or `relevance` when searching with `q`."
+                ),
+                "schema": {"type": "string", "enum": list(self.orderings), "default": self.default_ordering},
+            },
+        ]

@@ -1,0 +1,17 @@
+"""Who may read and who may write through the API."""
+
+from django.conf import settings
+from rest_framework import permissions
+
+
+class ModelPermissionsOrConfiguredAnonymousRead(permissions.DjangoModelPermissions):
+    """Writes need the matching Django model permission; reads are open unless API_ANONYMOUS_READ is off.
+
+    Authenticated users may always read. Anonymous reading is a deployment choice, so it
+    is read from settings at request time.
+    """
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return settings.API_ANONYMOUS_READ or bool(request.user and request.user.is_authenticated)
+        return super().has_permission(request, view)

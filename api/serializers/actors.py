@@ -1,0 +1,54 @@
+"""Actor representation."""
+
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.serializers.briefs import ActorBriefSerializer
+from api.serializers.fields import EmbeddedRelatedField
+from statements.models import Actor
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 300}})
+class AliasesField(serializers.ListField):
+    """Aliases read from the prefetched alias rows and written as a list of names."""
+
+    child = serializers.CharField(max_length=300)
+
+    def get_attribute(self, instance):
+        return [alias.name for alias in instance.aliases.all()]
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    """A person, organisation, body, outlet, group or unnamed source."""
+
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail")
+    aliases = AliasesField(required=False, help_text="Other names the actor is known by.")
+    country = CountryField(required=False, allow_blank=True, help_text="ISO 3166-1 alpha-2 country code.")
+    slug = serializers.SlugField(max_length=120, required=False, help_text="Unique key; made from the name if omitted.")
+    affiliation = EmbeddedRelatedField(
+        ActorBriefSerializer,
+        queryset=Actor.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="For an unnamed source, the actor it belongs to.",
+    )
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "api_url",
+            "uuid",
+            "kind",
+            "name",
+            "slug",
+            "aliases",
+            "description",
+            "country",
+            "wikidata_id",
+            "affiliation",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["uuid", "created_at", "updated_at"]

@@ -1,0 +1,28 @@
+"""Routes of API version 1, its schema and its documentation."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = True
+router.register("actors", views.ActorViewSet, basename="actor")
+router.register("positions", views.PositionViewSet, basename="position")
+router.register("places", views.PlaceViewSet, basename="place")
+router.register("topics", views.TopicViewSet, basename="topic")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("communications", views.CommunicationViewSet, basename="communication")
+router.register("statements", views.StatementViewSet, basename="statement")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+    re_path(r"^.*$", views.not_found),
+]

@@ -1,0 +1,253 @@
+"""Viewsets: declarative resources whose writes go through `statements.services`."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+
+from api.filtersets import (
+    ActorFilterSet,
+    CommunicationFilterSet,
+    PlaceFilterSet,
+    PositionFilterSet,
+    SourceFilterSet,
+    StatementFilterSet,
+    TopicFilterSet,
+)
+from api.pagination import KeysetPagination
+from api.parsers import BoundedJSONParser
+from api.serializers.actors import ActorSerializer
+from api.serializers.communications import CommunicationSerializer
+from api.serializers.places import PlaceSerializer
+from api.serializers.positions import PositionSerializer
+from api.serializers.sources import SourceSerializer, SourceSummarySerializer
+from api.serializers.statements import StatementSerializer
+from api.serializers.topics import TopicSerializer
+from statements import selectors, services
+from statements.models import Actor, Communication, Place, Position, Source, Topic
+
+#: Ids in URLs: digits that fit a 64-bit key, so a huge number is a 404 rather than a database error.
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+class ServiceModelViewSet(viewsets.ModelViewSet):
+    """A resource whose writes call a domain service; subclasses only declare which.
+
+    `create_service(**validated_data)` and `update_service(<instance_argument>=instance,
+    **validated_data)` validate, save and raise Django's ValidationError, which the
+    exception handler reports field by field. The response is read back through
+    `get_queryset()` so a write returns exactly what a later read would.
+    """
+
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
+    instance_argument: str
+    lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def service_arguments(self) -> dict[str, Any]:
+        """Arguments every service call of this resource gets besides the validated data."""
+        return {}
+
+    def perform_create(self, serializer):
+        record = type(self).create_service(**serializer.validated_data, **self.service_arguments())
+        serializer.instance = self.get_queryset().get(pk=record.pk)
+
+    def perform_update(self, serializer):
+        arguments = {self.instance_argument: serializer.instance, **serializer.validated_data}
+        record = type(self).update_service(**arguments, **self.service_arguments())
+        serializer.instance = self.get_queryset().get(pk=record.pk)
+
+    @transaction.atomic
+    def perform_destroy(self, instance):
+        instance.delete()
+
+    def paginated_list(self, queryset):
+        """A page of the queryset, filtered by the action's filter set."""
+        queryset = self.filter_queryset(queryset)
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+
+#: Options for nested statement lists: statement filters, keyset pages, the statement representation.
+STATEMENT_LIST_ACTION = {
+    "detail": True,
+    "methods": ["get"],
+    "queryset": selectors.statement_list(),
+    "serializer_class": StatementSerializer,
+    "filterset_class": StatementFilterSet,
+    "filter_backends": [DjangoFilterBackend],
+    "pagination_class": KeysetPagination,
+}
+
+
+class ActorViewSet(ServiceModelViewSet):
+    """People, organisations, government bodies, media outlets, groups and unnamed sources."""
+
+    queryset = Actor.objects.select_related("affiliation").prefetch_related("aliases")
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilterSet
+    ordering_fields = {"name": "name", "created": "created_at", "updated": "updated_at"}
+    create_service = services.actor_create
+    update_service = services.actor_update
+    instance_argument = "actor"
+
+    @extend_schema(summary="Statements the actor made", responses=StatementSerializer(many=True))
+    @action(**STATEMENT_LIST_ACTION)
+    def statements(self, request, pk=None):
+        actor = get_object_or_404(Actor, pk=pk)
+        return self.paginated_list(self.get_queryset().filter(speaker=actor))
+
+    @extend_schema(summary="Communications the actor took part in", responses=CommunicationSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        queryset=selectors.communication_list(),
+        serializer_class=CommunicationSerializer,
+        filterset_class=CommunicationFilterSet,
+        filter_backends=[DjangoFilterBackend],
+        pagination_class=KeysetPagination,
+    )
+    def communications(self, request, pk=None):
+        actor = get_object_or_404(Actor, pk=pk)
+        queryset = selectors.communication_list().filter(pk__in=actor.participations.values("communication_id"))
+        return self.paginated_list(queryset)
+
+
+class PositionViewSet(ServiceModelViewSet):
+    """Titles actors held, and when."""
+
+    queryset = Position.objects.select_related("actor", "organization")
+    serializer_class = PositionSerializer
+    filterset_class = PositionFilterSet
+    ordering_fields = {"start_date": "start_date", "created": "created_at", "updated": "updated_at"}
+    create_service = services.position_create
+    update_service = services.position_update
+    instance_argument = "position"
+
+
+class PlaceViewSet(ServiceModelViewSet):
+    """Countries, regions, cities and sites."""
+
+    queryset = Place.objects.select_related("parent").prefetch_related("aliases")
+    serializer_class = PlaceSerializer
+    filterset_class = PlaceFilterSet
+    ordering_fields = {"name": "name", "created": "created_at", "updated": "updated_at"}
+    create_service = services.place_create
+    update_service = services.place_update
+    instance_argument = "place"
+
+
+class TopicViewSet(ServiceModelViewSet):
+    """Subjects, in a tree."""
+
+    queryset = Topic.objects.select_related("parent")
+    serializer_class = TopicSerializer
+    filterset_class = TopicFilterSet
+    ordering_fields = {"name": "name", "created": "created_at", "updated": "updated_at"}
+    create_service = services.topic_create
+    update_service = services.topic_update
+    instance_argument = "topic"
+
+
+@extend_schema_view(list=extend_schema(responses=SourceSummarySerializer(many=True)))
+class SourceViewSet(ServiceModelViewSet):
+    """Documents statements are anchored to. Lists leave out the body; read one source for it."""
+
+    queryset = Source.objects.select_related("publisher").prefetch_related("authors")
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilterSet
+    ordering_fields = {"date": "date", "created": "created_at", "updated": "updated_at"}
+    create_service = services.source_create
+    update_service = services.source_update
+    instance_argument = "source"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.defer("body") if self.action == "list" else queryset
+
+    def get_serializer_class(self):
+        return SourceSummarySerializer if self.action == "list" else super().get_serializer_class()
+
+    @extend_schema(summary="Statements taken from the source", responses=StatementSerializer(many=True))
+    @action(**STATEMENT_LIST_ACTION)
+    def statements(self, request, pk=None):
+        source = get_object_or_404(Source.objects.only("pk"), pk=pk)
+        return self.paginated_list(self.get_queryset().filter(source=source))
+
+
+class CommunicationViewSet(ServiceModelViewSet):
+    """Calls, meetings, readouts, statements, briefings, negotiations and remarks."""
+
+    queryset = selectors.communication_list()
+    serializer_class = CommunicationSerializer
+    filterset_class = CommunicationFilterSet
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = KeysetPagination
+    create_service = services.communication_create
+    update_service = services.communication_update
+    instance_argument = "communication"
+
+    @extend_schema(summary="Statements made in the communication", responses=StatementSerializer(many=True))
+    @action(**STATEMENT_LIST_ACTION)
+    def statements(self, request, pk=None):
+        communication = get_object_or_404(Communication.objects.only("pk"), pk=pk)
+        return self.paginated_list(self.get_queryset().filter(communication=communication))
+
+
+class StatementViewSet(ServiceModelViewSet):
+    """Direct quotes and paraphrases, each anchored to its source."""
+
+    queryset = selectors.statement_list()
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilterSet
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = KeysetPagination
+    create_service = services.statement_create
+    update_service = services.statement_update
+    instance_argument = "statement"
+
+    def service_arguments(self):
+        return {"user": self.request.user}
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the API token to send as `Authorization: Token <key>`."""
+
+    parser_classes = [BoundedJSONParser]
+    renderer_classes = [JSONRenderer]
+
+
+def not_found(request, *args, **kwargs):
+    """Any address under the API that names no resource: a 404 in the API's error format.
+
+    A path that only lacks its trailing slash is pointed at the right address instead.
+    """
+    if not request.path.endswith("/"):
+        try:
+            resolved = resolve(request.path + "/")
+        except Resolver404:
+            resolved = None
+        if resolved is not None and resolved.func is not not_found:
+            detail = f"Not found. Did you mean {request.path}/ (with a trailing slash)?"
+            if request.method in {"GET", "HEAD"}:
+                return HttpResponsePermanentRedirect(
+                    request.get_full_path().replace(request.path, request.path + "/", 1)
+                )
+            return _not_found_response(detail)
+    return _not_found_response("Not found.")
+
+
+def _not_found_response(detail: str) -> JsonResponse:
+    error = {"type": "client_error", "errors": [{"code": "not_found", "detail": detail, "attr": None}]}
+    return JsonResponse(error, status=404)
