@@ -31,8 +31,21 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/admin/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: venv
+# The TypeScript check of the OpenAPI schema needs node_modules; without npm it is skipped
+# locally and fails in CI.
+NPM := $(shell command -v npm 2>/dev/null)
+NODE_DEPS := $(if $(NPM),node_modules/.installed)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: venv $(NODE_DEPS)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Regenerate the committed OpenAPI schema after changing the API.
+schema: venv
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file api/openapi.yaml
 
 lint: venv
 	$(BIN)/ruff check .

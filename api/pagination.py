@@ -55,6 +55,12 @@ class PageNumberPagination(PageSizeMixin, pagination.PageNumberPagination):
                 parameter["schema"]["minimum"] = 1
         return parameters
 
+    def get_paginated_response_schema(self, schema):
+        # Every page carries all four keys, `next` and `previous` as null at either end.
+        response_schema = super().get_paginated_response_schema(schema)
+        response_schema["required"] = sorted(response_schema["properties"])
+        return response_schema
+
 
 @dataclass(frozen=True)
 class SortKey:
@@ -201,7 +207,7 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
         link = {"type": "string", "nullable": True, "format": "uri"}
         return {
             "type": "object",
-            "required": ["results"],
+            "required": ["next", "previous", "results"],
             "properties": {"next": link, "previous": link, "results": schema},
         }
 

@@ -172,6 +172,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess_parameter_enums",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "statements.choices.ActorKind",
         "PlaceKindEnum": "statements.choices.PlaceKind",
