@@ -1,0 +1,257 @@
+"""Clients generated from the committed OpenAPI schema: a Python SDK used on a live server, TypeScript types."""
+
+import datetime
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+COMMITTED_SCHEMA = Path(settings.BASE_DIR) / "api" / "openapi.yaml"
+PACKAGE = "statements_client"
+
+ARTICLE = (
+    "President Biden spoke with Prime Minister Netanyahu of Israel on Thursday. "
+    '"We will keep working toward a ceasefire," Biden told reporters after the call, '
+    "which lasted about 30 minutes."
+)
+QUOTE = "We will keep working toward a ceasefire,"
+CALL_DAY = datetime.date(2024, 3, 14)
+
+
+def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run a tool and fail the test with its output when it does not succeed."""
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def sdk(tmp_path_factory):
+    """The Python client openapi-python-client generates from the committed schema, imported."""
+    directory = tmp_path_factory.mktemp("python-sdk")
+    config = directory / "config.yaml"
+    # No post hooks: formatting the generated code is not what is under test, and needs no ruff on PATH.
+    config.write_text(yaml.safe_dump({"package_name_override": PACKAGE, "post_hooks": []}))
+    generator = [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(COMMITTED_SCHEMA)]
+    options = ["--output-path", str(directory / PACKAGE), "--config", str(config), "--meta", "none"]
+    run([*generator, *options, "--fail-on-warning"])
+    sys.path.insert(0, str(directory))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(directory))
+        for name in [name for name in sys.modules if name == PACKAGE or name.startswith(f"{PACKAGE}.")]:
+            del sys.modules[name]
+
+
+def sdk_module(name: str):
+    return importlib.import_module(f"{PACKAGE}.{name}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generated_python_client_against_a_live_server(sdk, live_server, django_user_model):
+    api = {
+        name: sdk_module(f"api.{name.split('_')[0]}.{name}")
+        for name in [
+            "auth_token_create",
+            "actors_create",
+            "sources_create",
+            "communications_create",
+            "statements_create",
+            "statements_list",
+            "statements_retrieve",
+            "statements_partial_update",
+        ]
+    }
+    models = sdk_module("models")
+    django_user_model.objects.create_superuser("sdk-curator", "sdk@example.org", "sdk-password")
+
+    token = api["auth_token_create"].sync(
+        client=sdk.Client(base_url=live_server.url),
+        body=models.AuthTokenRequest(username="sdk-curator", password="sdk-password"),
+    )
+    client = sdk.AuthenticatedClient(
+        base_url=live_server.url, token=token.token, prefix="Token", raise_on_unexpected_status=True
+    )
+
+    biden = api["actors_create"].sync(
+        client=client,
+        body=models.ActorRequest(
+            kind=models.ActorKindEnum.PERSON, name="Joe Biden", aliases=["Biden"], country=models.CountryEnum.US
+        ),
+    )
+    netanyahu = api["actors_create"].sync(
+        client=client, body=models.ActorRequest(kind=models.ActorKindEnum.PERSON, name="Benjamin Netanyahu")
+    )
+    source = api["sources_create"].sync(
+        client=client,
+        body=models.SourceRequest(
+            kind=models.SourceKindEnum.NEWS_ARTICLE,
+            title="Biden and Netanyahu speak",
+            body=ARTICLE,
+            date=CALL_DAY,
+            date_precision=models.DatePrecisionEnum.DAY,
+        ),
+    )
+    call = api["communications_create"].sync(
+        client=client,
+        body=models.CommunicationRequest(
+            kind=models.CommunicationKindEnum.PHONE_CALL,
+            title="Biden–Netanyahu call",
+            date=CALL_DAY,
+            date_precision=models.DatePrecisionEnum.DAY,
+            duration_minutes=30,
+            duration_is_approximate=True,
+            participants=[
+                models.ParticipantRequest(actor=biden.id, role=models.ParticipantRoleEnum.INITIATOR),
+                models.ParticipantRequest(actor=netanyahu.id, role=models.ParticipantRoleEnum.RECIPIENT),
+            ],
+            sources=[source.id],
+        ),
+    )
+    start = ARTICLE.index(QUOTE)
+    quote = api["statements_create"].sync(
+        client=client,
+        body=models.StatementRequest(
+            kind=models.StatementKindEnum.DIRECT_QUOTE,
+            text=QUOTE,
+            speaker=biden.id,
+            addressees=[netanyahu.id],
+            communication=call.id,
+            source=source.id,
+            span_start=start,
+            span_end=start + len(QUOTE),
+            date=CALL_DAY,
+            date_precision=models.DatePrecisionEnum.DAY,
+        ),
+    )
+    # Decoys the filters must leave out: the same speaker a year later, another speaker the same day.
+    for speaker, day in [(biden, CALL_DAY.replace(year=2025)), (netanyahu, CALL_DAY)]:
+        api["statements_create"].sync(
+            client=client,
+            body=models.StatementRequest(
+                kind=models.StatementKindEnum.PARAPHRASE,
+                text=f"{speaker.name} said something else.",
+                speaker=speaker.id,
+                date=day,
+                date_precision=models.DatePrecisionEnum.DAY,
+            ),
+        )
+
+    assert biden.aliases == ["Biden"]
+    assert biden.country == models.CountryEnum.US
+    assert [(p.actor.name, p.role) for p in call.participants] == [
+        ("Joe Biden", models.ParticipantRoleEnum.INITIATOR),
+        ("Benjamin Netanyahu", models.ParticipantRoleEnum.RECIPIENT),
+    ]
+    assert quote.speaker.name == "Joe Biden"
+    assert quote.source.id == source.id
+    assert quote.selectors.text_position.start == start
+    assert quote.selectors.text_quote.exact == QUOTE
+    assert quote.selectors.text_quote.suffix.startswith('" Biden told reporters')
+    assert quote.created_by == "sdk-curator"
+
+    page = api["statements_list"].sync(
+        client=client,
+        speaker=[biden.id],
+        date_after=CALL_DAY - datetime.timedelta(days=1),
+        date_before=CALL_DAY,
+        ordering=sdk_module("models.statements_list_ordering").StatementsListOrdering.DATE_DESCENDING,
+    )
+    assert [statement.id for statement in page.results] == [quote.id]
+    assert page.next_ is None
+
+    read_back = api["statements_retrieve"].sync(client=client, id=quote.id)
+    assert read_back.to_dict() == quote.to_dict()
+
+    verified = api["statements_partial_update"].sync(
+        client=client, id=quote.id, body=models.PatchedStatementRequest(status=models.CurationStatusEnum.VERIFIED)
+    )
+    assert verified.status == models.CurationStatusEnum.VERIFIED
+    assert verified.text == QUOTE
+
+    misquote = api["statements_create"].sync_detailed(
+        client=client,
+        body=models.StatementRequest(
+            kind=models.StatementKindEnum.DIRECT_QUOTE,
+            text="We will stop working toward a ceasefire,",
+            speaker=biden.id,
+            source=source.id,
+            span_start=start,
+            span_end=start + len(QUOTE),
+        ),
+    )
+    assert misquote.status_code == HTTPStatus.BAD_REQUEST
+    assert isinstance(misquote.parsed, models.ErrorResponse)
+    assert misquote.parsed.type_ == models.ErrorTypeEnum.VALIDATION_ERROR
+    assert [error.attr for error in misquote.parsed.errors] == ["text"]
+
+    missing = api["statements_retrieve"].sync_detailed(client=client, id=quote.id + 1000)
+    assert missing.status_code == HTTPStatus.NOT_FOUND
+    assert missing.parsed.errors[0].code == "not_found"
+
+    anonymous = api["statements_create"].sync_detailed(
+        client=sdk.Client(base_url=live_server.url),
+        body=models.StatementRequest(kind=models.StatementKindEnum.PARAPHRASE, text="Anyone may say this."),
+    )
+    assert anonymous.status_code == HTTPStatus.UNAUTHORIZED
+    assert anonymous.parsed.errors[0].code == "not_authenticated"
+
+
+# TypeScript
+
+TYPES_USAGE = """\
+import type { components, operations, paths } from "./schema";
+
+type Statement = components["schemas"]["Statement"];
+type StatementRequest = components["schemas"]["StatementRequest"];
+type ErrorResponse = components["schemas"]["ErrorResponse"];
+type StatementPage = paths["/api/v1/statements/"]["get"]["responses"][200]["content"]["application/json"];
+type StatementFilters = operations["statements_list"]["parameters"]["query"];
+
+const filters: StatementFilters = { speaker: [1, 2], date_after: "2024-03-01", kind: ["direct_quote"] };
+const request: StatementRequest = { kind: "direct_quote", text: "We will talk again.", speaker: 1, source: null };
+
+export function speakers(page: StatementPage): string[] {
+    return page.results.flatMap((statement: Statement) => (statement.speaker ? [statement.speaker.name] : []));
+}
+
+export function firstProblem(error: ErrorResponse): string | null {
+    return error.errors[0]?.attr ?? null;
+}
+
+export { filters, request };
+"""
+
+
+def require_node_tools() -> None:
+    """Skip without npm, except in CI, where a missing npm must fail rather than pass unnoticed."""
+    if shutil.which("npm"):
+        return
+    if os.environ.get("CI", "").lower() not in {"", "0", "false"}:
+        pytest.fail("npm is not on PATH, and CI is set: the TypeScript check cannot be skipped in CI.")
+    pytest.skip("npm is not on PATH; install Node.js to check the TypeScript types.")
+
+
+def test_typescript_types_generated_from_the_schema_compile(tmp_path):
+    require_node_tools()
+    project = Path(settings.BASE_DIR)
+    assert (project / "node_modules" / ".bin" / "tsc").exists(), "Run `make test` (or `npm ci`) to install node tools."
+    types = tmp_path / "schema.d.ts"
+    usage = tmp_path / "usage.ts"
+    usage.write_text(TYPES_USAGE)
+
+    run(["npx", "--no-install", "openapi-typescript", str(COMMITTED_SCHEMA), "-o", str(types)], cwd=project)
+    run(
+        ["npx", "--no-install", "tsc", "--noEmit", "--strict", "--target", "es2022", str(types), str(usage)],
+        cwd=project,
+    )
+
+    assert 'StatementKindEnum: "direct_quote" | "paraphrase";' in types.read_text()
