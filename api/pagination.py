@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DateField, Expression, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from rest_framework import pagination
@@ -105,6 +106,23 @@ def _encode_value(value):
     return value
 
 
+#: Largest magnitude a 64-bit key column holds.
+MAX_INTEGER = 2**63 - 1
+
+
+def _cursor_value(queryset: QuerySet, key: SortKey, value):
+    """A sort-key value read from a cursor, converted to the column's type; ValueError when it does not fit."""
+    if value is None or isinstance(value, bool | list | dict):
+        raise ValueError(f"{key.name}: not a sort-key value")
+    field = queryset.query.resolve_ref(key.name).output_field
+    converted = field.to_python(value)
+    if isinstance(converted, int) and not -MAX_INTEGER <= converted <= MAX_INTEGER:
+        raise ValueError(f"{key.name}: out of range")
+    if isinstance(converted, datetime.datetime) and converted.tzinfo is None:
+        raise ValueError(f"{key.name}: a timestamp without its time zone")
+    return converted
+
+
 class KeysetPagination(PageSizeMixin, pagination.BasePagination):
     """Cursor pagination over a unique, possibly computed, sort key; orderings chosen with `ordering`."""
 
@@ -121,7 +139,7 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
         annotations = {key.name: key.expression for key in keys if key.expression is not None}
         if annotations:
             queryset = queryset.annotate(**annotations)
-        cursor = self._decode_cursor(request, keys)
+        cursor = self._decode_cursor(request, keys, queryset)
         backwards = cursor is not None and cursor["direction"] == "previous"
         order_by = [f"{'-' if key.descending != backwards else ''}{key.name}" for key in keys]
         queryset = queryset.order_by(*order_by)
@@ -148,7 +166,7 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
             raise ValidationError({self.ordering_query_param: f"Unknown ordering {name!r}; use one of {allowed}."})
         return name
 
-    def _decode_cursor(self, request, keys):
+    def _decode_cursor(self, request, keys, queryset: QuerySet):
         raw = request.query_params.get(self.cursor_query_param)
         if not raw:
             return None
@@ -162,7 +180,12 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
                 and isinstance(cursor.get("values"), list)
                 and len(cursor["values"]) == len(keys)
             )
-        except (ValueError, UnicodeError, binascii.Error):
+            if valid:
+                # A cursor is client input: a value of the wrong type would fail in the database instead.
+                cursor["values"] = [
+                    _cursor_value(queryset, key, value) for key, value in zip(keys, cursor["values"], strict=True)
+                ]
+        except (ValueError, TypeError, UnicodeError, binascii.Error, DjangoValidationError):
             valid = False
         if not valid:
             message = "Invalid cursor for this ordering; start from the first page."
