@@ -86,5 +86,9 @@ class CommunicationSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
         if "participations" in values:
-            values["participants"] = [(row["actor"], row["role"]) for row in values.pop("participations")]
+            values["participants"] = [
+                # A partial update (PATCH) skips field defaults, so a row without a role has none yet.
+                (row["actor"], row.get("role", ParticipantRole.PARTICIPANT))
+                for row in values.pop("participations")
+            ]
         return values
