@@ -1,6 +1,9 @@
 """Query filters: one FilterSet per resource, plus the `ordering` backend for numbered-page lists."""
 
+import re
+
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
@@ -17,6 +20,9 @@ from statements.choices import (
 from statements.models import Actor, Communication, Participation, Place, Position, Source, Statement, Topic
 from statements.selectors import SEARCH_FIELDS, actor_search, full_text_search, topic_ids_with_descendants
 from statements.text import normalize_name
+
+#: An id as a query parameter: digits that fit a 64-bit key.
+ID_RE = re.compile(r"[0-9]{1,18}")
 
 SEARCH_HELP = (
     "Full-text search. Words are all required; use quotes for a phrase, `or` between alternatives, "
@@ -62,7 +68,48 @@ class OrderingFilter(filters.OrderingFilter):
         ]
 
 
-class RelatedModelFilter(django_filters.ModelMultipleChoiceFilter):
+class IdsField(django_filters.fields.ModelMultipleChoiceField):
+    """Record ids; one too long for a key column is refused before it reaches the database, which would fail."""
+
+    def _check_values(self, value):
+        for key in value:
+            if not isinstance(key, str) or not ID_RE.fullmatch(key):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super()._check_values(value)
+
+
+class IdsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Matches rows related to any of the given records, given by id."""
+
+    field_class = IdsField
+
+
+class RangeParameterErrorsMixin:
+    """Errors of a range filter name the parameter at fault (`date_after`), not the filter behind it (`date`)."""
+
+    @property
+    def errors(self):
+        errors = self.form.errors
+        for name, field in self.form.fields.items():
+            suffixes = getattr(field.widget, "suffixes", None)
+            if name not in errors or not isinstance(field, forms.MultiValueField) or not suffixes:
+                continue
+            for suffix, part in zip(suffixes, field.fields, strict=True):
+                parameter = f"{name}_{suffix}"
+                value = self.form.data.get(parameter)
+                try:
+                    if value not in (None, ""):
+                        part.clean(value)
+                except forms.ValidationError as error:
+                    errors[parameter] = self.form.error_class(error.error_list)
+            if any(f"{name}_{suffix}" in errors for suffix in suffixes):
+                del errors[name]
+        return errors
+
+
+class RelatedModelFilter(IdsFilter):
     """Matches rows related to any of the given records through a to-many relation, without duplicating rows.
 
     A semi-join (`pk IN (subquery)`) instead of a JOIN plus DISTINCT keeps large lists cheap.
@@ -109,7 +156,7 @@ class ActorFilterSet(django_filters.FilterSet):
     country = django_filters.CharFilter(
         field_name="country", method="filter_country", max_length=2, help_text="ISO 3166-1 alpha-2 code."
     )
-    affiliation = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all())
+    affiliation = IdsFilter(queryset=Actor.objects.all())
     wikidata_id = django_filters.CharFilter(help_text="Exact Wikidata id, such as Q6279.")
     updated_since = _updated_since()
     q = django_filters.CharFilter(
@@ -132,8 +179,8 @@ class ActorFilterSet(django_filters.FilterSet):
 class PositionFilterSet(django_filters.FilterSet):
     """Filters for positions."""
 
-    actor = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all())
-    organization = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all())
+    actor = IdsFilter(queryset=Actor.objects.all())
+    organization = IdsFilter(queryset=Actor.objects.all())
     country = django_filters.CharFilter(max_length=2, help_text="ISO 3166-1 alpha-2 code.")
     held_on = django_filters.DateFilter(method="filter_held_on", help_text="Only positions held on this day.")
     updated_since = _updated_since()
@@ -151,7 +198,7 @@ class PlaceFilterSet(django_filters.FilterSet):
 
     kind = django_filters.MultipleChoiceFilter(choices=PlaceKind.choices)
     country = django_filters.CharFilter(max_length=2, help_text="ISO 3166-1 alpha-2 code.")
-    parent = django_filters.ModelMultipleChoiceFilter(queryset=Place.objects.all())
+    parent = IdsFilter(queryset=Place.objects.all())
     updated_since = _updated_since()
     q = django_filters.CharFilter(method="filter_search", max_length=300, help_text="Name or alias contains this.")
 
@@ -168,7 +215,7 @@ class PlaceFilterSet(django_filters.FilterSet):
 class TopicFilterSet(django_filters.FilterSet):
     """Filters for topics."""
 
-    parent = django_filters.ModelMultipleChoiceFilter(queryset=Topic.objects.all())
+    parent = IdsFilter(queryset=Topic.objects.all())
     updated_since = _updated_since()
     q = django_filters.CharFilter(method="filter_search", max_length=200, help_text="Slug or name contains this.")
 
@@ -181,10 +228,10 @@ class TopicFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=words) | Q(slug__icontains=words))
 
 
-class SourceFilterSet(FullTextSearchMixin, django_filters.FilterSet):
+class SourceFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
     """Filters for sources."""
 
-    publisher = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all())
+    publisher = IdsFilter(queryset=Actor.objects.all())
     kind = django_filters.MultipleChoiceFilter(choices=SourceKind.choices)
     language = django_filters.CharFilter(max_length=35, help_text="BCP 47 language tag, such as en.")
     date = _date_range()
@@ -196,10 +243,10 @@ class SourceFilterSet(FullTextSearchMixin, django_filters.FilterSet):
         fields = ["publisher", "kind", "language"]
 
 
-class CommunicationFilterSet(FullTextSearchMixin, django_filters.FilterSet):
+class CommunicationFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
     """Filters for communications."""
 
-    participant = django_filters.ModelMultipleChoiceFilter(
+    participant = IdsFilter(
         field_name="participants",
         queryset=Actor.objects.all(),
         method="filter_participants",
@@ -212,14 +259,14 @@ class CommunicationFilterSet(FullTextSearchMixin, django_filters.FilterSet):
         help_text="With `participant`: only where they took part in one of these roles.",
     )
     kind = django_filters.MultipleChoiceFilter(choices=CommunicationKind.choices)
-    topic = django_filters.ModelMultipleChoiceFilter(
+    topic = IdsFilter(
         field_name="topics",
         queryset=Topic.objects.all(),
         method="filter_topics",
         help_text="About one of these topics or a narrower one.",
     )
-    place = django_filters.ModelMultipleChoiceFilter(queryset=Place.objects.all(), help_text="Took place here.")
-    regarding = django_filters.ModelMultipleChoiceFilter(
+    place = IdsFilter(queryset=Place.objects.all(), help_text="Took place here.")
+    regarding = IdsFilter(
         queryset=Communication.objects.all(), help_text="Communications about one of these (readouts of a call)."
     )
     source = RelatedModelFilter(
@@ -257,32 +304,30 @@ class CommunicationFilterSet(FullTextSearchMixin, django_filters.FilterSet):
         )
 
 
-class StatementFilterSet(FullTextSearchMixin, django_filters.FilterSet):
+class StatementFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
     """Filters for statements."""
 
-    speaker = django_filters.ModelMultipleChoiceFilter(queryset=Actor.objects.all(), help_text="Said by one of these.")
+    speaker = IdsFilter(queryset=Actor.objects.all(), help_text="Said by one of these.")
     speaker_kind = django_filters.MultipleChoiceFilter(field_name="speaker__kind", choices=ActorKind.choices)
     addressee = RelatedModelFilter(
         field_name="addressees", queryset=Actor.objects.all(), help_text="Said to one of these."
     )
-    reported_by = django_filters.ModelMultipleChoiceFilter(
-        queryset=Actor.objects.all(), help_text="Relayed by one of these."
-    )
+    reported_by = IdsFilter(queryset=Actor.objects.all(), help_text="Relayed by one of these.")
     mentioned_actor = RelatedModelFilter(
         field_name="mentioned_actors", queryset=Actor.objects.all(), help_text="Names one of these actors."
     )
-    communication = django_filters.ModelMultipleChoiceFilter(queryset=Communication.objects.all())
+    communication = IdsFilter(queryset=Communication.objects.all())
     communication_kind = django_filters.MultipleChoiceFilter(
         field_name="communication__kind", choices=CommunicationKind.choices
     )
-    source = django_filters.ModelMultipleChoiceFilter(queryset=Source.objects.all())
-    topic = django_filters.ModelMultipleChoiceFilter(
+    source = IdsFilter(queryset=Source.objects.all())
+    topic = IdsFilter(
         field_name="topics",
         queryset=Topic.objects.all(),
         method="filter_topics",
         help_text="About one of these topics or a narrower one.",
     )
-    place = django_filters.ModelMultipleChoiceFilter(
+    place = IdsFilter(
         field_name="mentioned_places",
         queryset=Place.objects.all(),
         method="filter_places",
