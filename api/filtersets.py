@@ -42,7 +42,7 @@ class OrderingFilter(filters.OrderingFilter):
             return None
         allowed = getattr(view, "ordering_fields", None) or {}
         name = raw.strip()
-        column = allowed.get(name.lstrip("-"))
+        column = allowed.get(name.removeprefix("-"))
         if column is None:
             choices = ", ".join(self._choices(view))
             raise ValidationError({self.ordering_param: f"Unknown ordering {name!r}; use one of {choices}."})
