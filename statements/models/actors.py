@@ -5,10 +5,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django_countries.fields import CountryField
 
 from statements.choices import ActorKind
-from statements.models.base import AliasBase, StableKeyModel, choices_constraint
+from statements.models.base import AliasBase, CountryCodeField, StableKeyModel, choices_constraint
 
 wikidata_id_validator = RegexValidator(
     regex=r"^Q[1-9][0-9]*\Z",
@@ -23,7 +22,7 @@ class Actor(StableKeyModel):
     name = models.CharField(max_length=300, db_index=True, help_text="The preferred name.")
     slug = models.SlugField(max_length=120, unique=True, help_text="Unique, URL-safe key.")
     description = models.TextField(blank=True, help_text="Who or what this is.")
-    country = CountryField(blank=True, db_index=True, help_text="ISO 3166-1 alpha-2 country code.")
+    country = CountryCodeField(blank=True, db_index=True, help_text="ISO 3166-1 alpha-2 country code.")
     wikidata_id = models.CharField(
         "Wikidata id",
         max_length=20,
@@ -101,7 +100,7 @@ class Position(StableKeyModel):
         related_name="positions_within",
         help_text="The organisation or body the position belongs to.",
     )
-    country = CountryField(blank=True, help_text="The country the position belongs to.")
+    country = CountryCodeField(blank=True, help_text="The country the position belongs to.")
     start_date = models.DateField(null=True, blank=True, help_text="First day held, if known.")
     end_date = models.DateField(null=True, blank=True, help_text="Last day held; empty while it is still held.")
 
@@ -117,6 +116,11 @@ class Position(StableKeyModel):
                 condition=Q(organization__isnull=False) | ~Q(country=""),
                 name="position_has_organization_or_country",
                 violation_error_message="A position belongs to an organisation or a country: give at least one.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(organization=F("actor")),
+                name="position_not_within_its_actor",
+                violation_error_message="An actor cannot hold a position within itself.",
             ),
         ]
 

@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django_countries.fields import CountryField
 
 from statements.choices import DatePrecision
 from statements.text import normalize_name
@@ -14,6 +15,23 @@ from statements.text import normalize_name
 def choices_constraint(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
     """A check constraint that keeps a choice field within its enumeration in the database."""
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class CountryCodeField(CountryField):
+    """A country given as its ISO 3166-1 alpha-2 code."""
+
+    def clean(self, value, model_instance):
+        # django-countries quietly turns alpha-3 and numeric codes ("USA", "840") into alpha-2 ones when
+        # the value is read back; the code as it was given is still in the instance's dict, so refuse it there.
+        given = model_instance.__dict__.get(self.attname) if model_instance is not None else value
+        given = getattr(given, "code", given)
+        is_alpha2 = isinstance(given, str) and len(given) == 2 and given.isascii() and given.upper() in self.countries
+        if given and not is_alpha2:
+            raise ValidationError(
+                f"{given!r} is not an ISO 3166-1 alpha-2 country code (two letters, such as US or IL).",
+                code="invalid_choice",
+            )
+        return super().clean(value, model_instance)
 
 
 class TimestampedModel(models.Model):

@@ -3,11 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django_countries.fields import CountryField
+from django.db.models import F, Q
 
 from statements.choices import PlaceKind
-from statements.models.base import AliasBase, StableKeyModel, choices_constraint
+from statements.models.base import AliasBase, CountryCodeField, StableKeyModel, choices_constraint
 
 
 class Place(StableKeyModel):
@@ -18,7 +17,7 @@ class Place(StableKeyModel):
     kind = models.CharField(
         max_length=10, choices=PlaceKind.choices, default=PlaceKind.OTHER, help_text="What sort of place."
     )
-    country = CountryField(blank=True, help_text="ISO 3166-1 alpha-2 country code, where one applies.")
+    country = CountryCodeField(blank=True, help_text="ISO 3166-1 alpha-2 country code, where one applies.")
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -50,9 +49,16 @@ class Place(StableKeyModel):
             choices_constraint("kind", PlaceKind, "place_kind_valid"),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                # Spelled out: a comparison with NULL is unknown, and a check passes on unknown.
+                | Q(latitude__isnull=False, longitude__isnull=False)
+                & Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
                 name="place_coordinates_complete_and_in_range",
                 violation_error_message="Give both latitude (-90 to 90) and longitude (-180 to 180), or neither.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="place_not_within_itself",
+                violation_error_message="A place cannot lie within itself.",
             ),
         ]
 

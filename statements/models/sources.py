@@ -60,6 +60,11 @@ class Source(StableKeyModel, DatedModel):
             *DatedModel.Meta.constraints,
             choices_constraint("kind", SourceKind, "source_kind_valid"),
             models.CheckConstraint(
+                condition=~Q(body=""),
+                name="source_body_not_blank",
+                violation_error_message="A source needs its text.",
+            ),
+            models.CheckConstraint(
                 condition=~Q(url=""),
                 name="source_url_not_blank",
                 violation_error_message="Leave the URL empty rather than blank.",
@@ -76,6 +81,14 @@ class Source(StableKeyModel, DatedModel):
         if not self.body or not self.body.strip():
             raise ValidationError({"body": "A source needs its text."})
         self.content_hash = content_hash_of(self.body)
+        stored_hash = self.pk and Source.objects.filter(pk=self.pk).values_list("content_hash", flat=True).first()
+        if stored_hash is not None and stored_hash != self.content_hash:
+            # Spans are offsets into the stored words: changing them would silently move every anchored quote.
+            anchored = self.statements.filter(span_start__isnull=False).count()
+            if anchored:
+                raise ValidationError(
+                    {"body": f"{anchored} statement(s) are anchored to this text, so it cannot be changed."}
+                )
         duplicate = Source.objects.filter(content_hash=self.content_hash).exclude(pk=self.pk).first()
         if duplicate is not None:
             raise ValidationError(

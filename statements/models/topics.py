@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 
 from statements.models.base import StableKeyModel
 
@@ -23,6 +24,13 @@ class Topic(StableKeyModel):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="topic_not_narrower_than_itself",
+                violation_error_message="A topic cannot be narrower than itself.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
