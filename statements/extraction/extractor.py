@@ -17,6 +17,7 @@ from statements.extraction.mentions import (
     appositive_after,
     appositive_before,
     bare,
+    is_name_word,
     person_names,
     phrase_end_after,
     phrase_start_before,
@@ -33,6 +34,7 @@ _MAX_BEFORE_DISTANCE = 14
 _FRAGMENT_MAX_WORDS = 12
 _ORGANIZATION_KINDS = frozenset({"organization", "government_body", "media_outlet"})
 _CLAUSE_OPENERS = lexicon.DETERMINERS | frozenset("he she it they we i there this that these those".split())
+_SPEAKER_ACTS = lexicon.SPEECH_VERBS | frozenset(["declined", "refused"]) - {"read", "reads"}
 _NOT_ADVERBS = frozenset("family ally rally italy july supply reply only early belly jelly assembly".split())
 
 
@@ -170,7 +172,13 @@ class _Extraction:
             if start is None:
                 return None
             role = self.text[tokens[opener + 1].start : tokens[end - 2].end]
-            return _Attribution(verb, read_phrase(self.text, tokens, start, opener, role), start, verb + 1)
+            described = read_phrase(self.text, tokens, start, opener, role)
+            if all(is_name_word(token) for token in tokens[opener + 1 : end - 1]) and described.kind != "person":
+                # The apposition is the name and the phrase before it the role: "the club's chairman, Tom Avery,"
+                named = read_phrase(self.text, tokens, opener + 1, end - 1, described.as_written)
+                if named.kind == "person":
+                    return _Attribution(verb, named, start, verb + 1)
+            return _Attribution(verb, described, start, verb + 1)
         start = phrase_start_before(tokens, end, sentence.first)
         if start is None:
             return None
@@ -191,6 +199,10 @@ class _Extraction:
             role_end = appositive_after(tokens, end, sentence.last)
             if role_end > end + 1:
                 role = self.text[tokens[end + 1].start : tokens[role_end - 1].end]
+        opener = tokens[verb + 1]
+        if not (opener.is_capitalized or opener.lower in lexicon.DETERMINERS or is_name_word(opener)):
+            if bare(opener.text) not in lexicon.PERSON_ROLE_NOUNS and opener.lower not in lexicon.ROLE_SINGULARS:
+                return None  # "Asked whether …": not a speaker
         phrase = read_phrase(self.text, tokens, verb + 1, end, role)
         if phrase.kind == "pronoun":
             return None  # `said he` is rare in news; `said it would` is a clause, not an inversion
@@ -523,6 +535,10 @@ class _Extraction:
             if tokens[index].lower == "according" and index + 1 < end and tokens[index + 1].lower == "to":
                 end = index
                 break
+            # "… said the policy was under review and declined to comment": the speaker's next act, not speech.
+            if tokens[index].lower == "and" and index + 1 < end and tokens[index + 1].lower in _SPEAKER_ACTS:
+                end = index
+                break
         while end > first and (tokens[end - 1].text in ",;:.\u2014-" or tokens[end - 1].lower in ("and", "but")):
             end -= 1
         return end
@@ -548,8 +564,13 @@ class _Extraction:
                 continue
             if tokens[comma - 1].is_quote and (comma - 1 == sentence.first):
                 continue  # a direct quote's attribution
-            if not self._ends_sentence(sentence, attribution):
+            if not self._ends_sentence(sentence, attribution) or tokens[sentence.last - 1].text == ":":
                 continue
+            opener = tokens[sentence.first]
+            if opener.lower in lexicon.NOUN_PHRASE_STOPS and not any(
+                token.text == "," for token in tokens[sentence.first : comma]
+            ):
+                continue  # only an introductory phrase: "In a televised address, the president said:"
             if any(item[0] > attribution.verb for item in found):
                 continue
             return attribution, comma

@@ -200,7 +200,7 @@ NOUN_PHRASE_STOPS = frozenset(
     whereas unless than then that which who whom whose what is was are were be been being has have had do
     did does will would can could should may might must not also later earlier previously again once
     repeatedly often he she it they we i you him her them us me his its their our my your there here
-    said says told added asked replied wrote according while how why
+    said says told added asked replied wrote according while how why whether
     """.split()
 )
 

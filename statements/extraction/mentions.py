@@ -19,6 +19,14 @@ def bare(word: str) -> str:
     return lowered.rstrip("'")
 
 
+def is_title(word: str) -> bool:
+    """Whether a word is (part of) a title: "Minister", "Secretary-General", "Vice-President"."""
+    lowered = bare(word)
+    return lowered in lexicon.TITLE_WORDS or (
+        "-" in lowered and any(part in lexicon.TITLE_WORDS for part in lowered.split("-"))
+    )
+
+
 def is_possessive(word: str) -> bool:
     return word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2
 
@@ -38,7 +46,7 @@ class Phrase:
     head: str = ""  # the head noun in the singular ("official", "ministry", "statement")
 
 
-def _is_name_word(token: Token) -> bool:
+def is_name_word(token: Token) -> bool:
     if token.is_quote or not token.text[0].isalpha():
         return False
     return token.is_capitalized or token.lower in _NAME_PARTICLES or token.lower.startswith(("al-", "el-"))
@@ -91,6 +99,17 @@ def _head(tokens: list[Token], end: int) -> str:
     return bare(tokens[end - 1].text)
 
 
+def _is_noun_after_name(token: Token) -> bool:
+    word = bare(token.text)
+    return (
+        word in lexicon.ORGANIZATION_NOUNS
+        or word in lexicon.PERSON_ROLE_NOUNS
+        or lexicon.ROLE_SINGULARS.get(word, word) in lexicon.PERSON_ROLE_NOUNS
+        or word in lexicon.DOCUMENT_NOUNS
+        or is_title(word)
+    )
+
+
 def phrase_end_after(tokens: list[Token], start: int, ceiling: int) -> int | None:
     """Just past the last token of the noun phrase that starts at `start`, or None when there is none."""
     if start >= ceiling:
@@ -101,6 +120,7 @@ def phrase_end_after(tokens: list[Token], start: int, ceiling: int) -> int | Non
     if first.lower in lexicon.PRONOUNS:
         return start + 1
     end = start + 1 if first.lower in lexicon.DETERMINERS else start
+    seen_capital = False
     while end < ceiling and end - start < _MAX_PHRASE_TOKENS:
         token = tokens[end]
         if token.is_quote or not token.text[0].isalnum():
@@ -108,10 +128,19 @@ def phrase_end_after(tokens: list[Token], start: int, ceiling: int) -> int | Non
         if token.is_capitalized:
             if token.lower in lexicon.CAPITALIZED_FUNCTION_WORDS and end > start:
                 break
+            seen_capital = True
         elif token.lower in ("of", "for") and end + 1 < ceiling and tokens[end + 1].is_capitalized and end > start:
             pass  # "Secretary of State Antony Blinken", "Bank of England"
         elif token.lower in lexicon.NOUN_PHRASE_STOPS or token.lower in lexicon.SPEECH_VERBS:
             break
+        elif token.lower in lexicon.DETERMINERS and end > start:
+            break
+        elif seen_capital and not (
+            is_name_word(token)
+            or _is_noun_after_name(token)
+            or any(_is_noun_after_name(later) for later in tokens[end + 1 : min(ceiling, end + 3)])
+        ):
+            break  # "Donald Trump spoke": a verb, not part of the name
         end += 1
     if end == start or (end == start + 1 and first.lower in lexicon.DETERMINERS):
         return None
@@ -142,8 +171,10 @@ def appositive_before(tokens: list[Token], comma: int, floor: int) -> int | None
                 return None
             if opener.lower in lexicon.DETERMINERS or opener.lower in ("who", "whose") or opener.text[0].isdigit():
                 return index
-            if bare(opener.text) in lexicon.TITLE_WORDS or opener.lower in lexicon.PERSON_ROLE_NOUNS:
+            if is_title(opener.text) or opener.lower in lexicon.PERSON_ROLE_NOUNS:
                 return index
+            if all(is_name_word(token) for token in tokens[index + 1 : comma]):
+                return index  # the apposition is the name: "the club's chairman, Tom Avery, said"
             return None
     return None
 
@@ -154,8 +185,9 @@ def appositive_after(tokens: list[Token], comma: int, ceiling: int) -> int:
     if opener is None or not (
         opener.lower in lexicon.DETERMINERS
         or opener.lower in ("who", "whose")
-        or bare(opener.text) in lexicon.TITLE_WORDS
+        or is_title(opener.text)
         or opener.lower in lexicon.PERSON_ROLE_NOUNS
+        or opener.text[0].isdigit()
     ):
         return comma
     end = comma + 1
@@ -200,12 +232,12 @@ def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str 
     # A person named after a title or role: "Foreign Minister Maria Lopes", "press secretary Karine Jean-Pierre".
     last_title = -1
     for index, word in enumerate(content):
-        if (not word.is_capitalized and word.text[0].isalpha()) or bare(word.text) in lexicon.TITLE_WORDS:
+        if (not word.is_capitalized and word.text[0].isalpha()) or is_title(word.text):
             last_title = index
         if is_possessive(word.text) and index < len(content) - 1:
             last_title = index
     tail = content[last_title + 1 :]
-    if tail and all(_is_name_word(word) for word in tail) and head not in lexicon.ORGANIZATION_NOUNS:
+    if tail and all(is_name_word(word) for word in tail) and head not in lexicon.ORGANIZATION_NOUNS:
         name = text[tail[0].start : tail[-1].end]
         if not _is_organization_name(tail):
             title = text[content[0].start : content[last_title].end] if last_title >= 0 else ""
@@ -275,19 +307,22 @@ def person_names(text: str, tokens: list[Token]) -> list[str]:
         end = index
         while (
             end < len(tokens)
-            and _is_name_word(tokens[end])
+            and is_name_word(tokens[end])
             and not is_possessive(tokens[end - 1].text if end > index else "")
         ):
             end += 1
         run = tokens[index:end]
         index = max(end, index + 1)
-        while run and (bare(run[0].text) in lexicon.TITLE_WORDS or run[0].lower in _NAME_PARTICLES):
+        titles = [position for position, word in enumerate(run) if is_title(word.text)]
+        if titles:
+            run = run[titles[-1] + 1 :]
+        while run and run[0].lower in _NAME_PARTICLES:
             run = run[1:]
         while run and run[-1].lower in _NAME_PARTICLES:
             run = run[:-1]
         if len(run) < 2 or len(run) > 4 or _is_organization_name(run):
             continue
-        if any(bare(word.text) in lexicon.TITLE_WORDS or bare(word.text) in lexicon.COUNTRIES for word in run):
+        if any(bare(word.text) in lexicon.COUNTRIES for word in run):
             continue
         name = text[run[0].start : run[-1].end]
         if is_possessive(name):
