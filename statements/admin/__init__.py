@@ -1,0 +1,23 @@
+"""The curators' workbench: admin for every model of the statement domain."""
+
+from django.contrib import admin
+
+from statements.admin.actors import ActorAdmin, PositionAdmin
+from statements.admin.communications import CommunicationAdmin
+from statements.admin.places import PlaceAdmin, TopicAdmin
+from statements.admin.sources import SourceAdmin
+from statements.admin.statements import StatementAdmin
+
+admin.site.site_header = "Statements curation"
+admin.site.site_title = "Statements curation"
+admin.site.index_title = "Curate actors, communications, sources and statements"
+
+__all__ = [
+    "ActorAdmin",
+    "CommunicationAdmin",
+    "PlaceAdmin",
+    "PositionAdmin",
+    "SourceAdmin",
+    "StatementAdmin",
+    "TopicAdmin",
+]

@@ -1,0 +1,264 @@
+"""What every admin of the statement domain shares: saving through the services, links, counts, filters."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import IntegrityError, models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import capfirst
+
+from statements.choices import DatePrecision
+from statements.services import record_save
+from statements.text import normalize_name
+
+
+class SaveRefused(Exception):
+    """A save the form accepted was refused when written; carries the ValidationError to show on the form."""
+
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
+
+
+class RecordForm(forms.ModelForm):
+    """A model form that shows the model's errors about fields it does not display, instead of crashing on them."""
+
+    # Set on a per-request subclass when a save was refused, so the re-rendered form carries the reason.
+    save_refusal: ValidationError | None = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.save_refusal is not None:
+            self.add_error(None, self.save_refusal)
+        return cleaned_data
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            error = self._fold_undisplayed_fields(error)
+        super().add_error(field, error)
+
+    def _fold_undisplayed_fields(self, error: ValidationError) -> ValidationError:
+        # Model.clean() names model fields; those the form does not show become form-wide errors naming the field.
+        folded: dict[str, list] = {}
+        for name, errors in error.error_dict.items():
+            if name == NON_FIELD_ERRORS or name in self.fields:
+                folded.setdefault(name, []).extend(errors)
+                continue
+            label = capfirst(self._field_label(name))
+            folded.setdefault(NON_FIELD_ERRORS, []).extend(
+                ValidationError(f"{label}: {message}") for message in ValidationError(errors).messages
+            )
+        return ValidationError(folded)
+
+    def _field_label(self, name: str) -> str:
+        try:
+            return str(self._meta.model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            return name.replace("_", " ")
+
+
+def refusal_from(error: Exception) -> SaveRefused:
+    """The refusal to show for an error raised while writing a record the form had accepted."""
+    if isinstance(error, ValidationError):
+        return SaveRefused(error)
+    if isinstance(error, ProtectedError | RestrictedError):
+        blockers = ", ".join(sorted({str(record) for record in error.protected_objects if record is not None})[:10])
+        return SaveRefused(ValidationError(f"Cannot delete a record that others still refer to: {blockers}."))
+    return SaveRefused(ValidationError(f"The record conflicts with existing data: {error}"))
+
+
+class ServiceSavingAdminMixin:
+    """Saves records and their inline rows through `record_save`, and shows any refusal as a form error."""
+
+    form = RecordForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "_statements_save_refusal", None)
+        if refusal is not None:
+            form_class = type(form_class.__name__, (form_class,), {"save_refusal": refusal})
+        return form_class
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SaveRefused as refusal:
+            # The failed write was rolled back with the view's transaction; render the same POST again, refused.
+            request._statements_save_refusal = refusal.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            record_save(instance=obj, user=request.user)
+        except (ValidationError, IntegrityError) as error:
+            raise refusal_from(error) from error
+
+    def save_formset(self, request, form, formset, change):
+        try:
+            rows = formset.save(commit=False)
+            for deleted in formset.deleted_objects:
+                deleted.delete()
+            for row in rows:
+                record_save(instance=row, user=request.user)
+            formset.save_m2m()
+        except (ValidationError, IntegrityError, ProtectedError, RestrictedError) as error:
+            raise refusal_from(error) from error
+
+
+class RecordAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
+    """Base admin for curated records: saves through the services, paginates moderately."""
+
+    list_per_page = 50
+    show_full_result_count = False
+    save_on_top = True
+
+
+class RecordTabularInline(admin.TabularInline):
+    """A tabular inline whose rows show model errors about undisplayed fields as row errors."""
+
+    form = RecordForm
+    extra = 0
+
+
+class FoldedAliasSearchMixin:
+    """Also finds records by an alias whose folded form contains the folded search term.
+
+    Folding ignores case, accents and apostrophe or dash styles, so "Netanyahu's office" finds the
+    alias "Netanyahu’s office" and "Sebastien" finds "Sébastien".
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        folded = normalize_name(search_term)
+        if not folded:
+            return found, may_have_duplicates
+        by_alias = queryset.model.objects.filter(aliases__normalized_name__contains=folded).values("pk")
+        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=by_alias)), False
+
+
+def change_url(record: models.Model) -> str:
+    """The admin change page of a record."""
+    return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk])
+
+
+def changelist_url(model: type[models.Model], **filters) -> str:
+    """The admin changelist of a model, filtered by the given query parameters."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def link_to(record: models.Model | None, text=None):
+    """A link to a record's change page, or None (shown as the empty value) when there is no record."""
+    if record is None:
+        return None
+    return format_html('<a href="{}">{}</a>', change_url(record), record if text is None else text)
+
+
+def counted_link(count: int | None, model: type[models.Model], noun: str = "", **filters):
+    """A count ("3", or "3 statements" given a noun) linking to the changelist of those records."""
+    count = count or 0
+    label = str(count) if not noun else f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    if not count:
+        return label
+    return format_html('<a href="{}">{}</a>', changelist_url(model, **filters), label)
+
+
+def count_of(model: type[models.Model], field: str, *, distinct: str = "pk") -> Coalesce:
+    """A correlated subquery counting `model` rows whose `field` is the outer record.
+
+    Subqueries keep each count independent, where several Count() joins would multiply one another.
+    """
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(count=Count(distinct, distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
+
+
+def describe_date(record) -> str | None:
+    """A record's date as precisely as it is known: "2024-02-15", "week of 2024-02-12", "2024-02", "2024"."""
+    if record.date is None:
+        return None
+    if record.date_precision == DatePrecision.WEEK:
+        return f"week of {record.date.isoformat()}"
+    if record.date_precision == DatePrecision.MONTH:
+        return record.date.strftime("%Y-%m")
+    if record.date_precision == DatePrecision.YEAR:
+        return str(record.date.year)
+    return record.date.isoformat()
+
+
+class PresenceFilter(admin.SimpleListFilter):
+    """Filters on whether a lookup matches anything: subclasses set `lookup`, `title` and `parameter_name`."""
+
+    lookup = ""
+    yes_label, no_label = "Yes", "No"
+
+    def lookups(self, request, model_admin):
+        return [("yes", self.yes_label), ("no", self.no_label)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(**{f"{self.lookup}__isnull": False})
+        if self.value() == "no":
+            return queryset.filter(**{f"{self.lookup}__isnull": True})
+        return queryset
+
+
+class RecordLinkFilter(admin.SimpleListFilter):
+    """Filters by one related record, named in the sidebar only while selected.
+
+    Links from other pages ("12 statements") use it; listing every actor or source in the sidebar
+    would not scale, and autocomplete is the way to pick one from scratch.
+    """
+
+    lookup = ""
+    related_model: type[models.Model]
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.spawns_duplicates = lookup_spawns_duplicates(model_admin.opts, self.lookup)
+
+    @cached_property
+    def selected_record(self) -> models.Model | None:
+        try:
+            return self.related_model.objects.get(pk=self.value())
+        except (ValueError, TypeError, ValidationError, self.related_model.DoesNotExist):
+            return None
+
+    def lookups(self, request, model_admin):
+        if not self.value():
+            return []
+        # A stale or mistyped link still shows what it asked for, and then lists nothing.
+        label = self.selected_record or f"{self.related_model._meta.verbose_name} {self.value()} (not found)"
+        return [(self.value(), str(label))]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if self.selected_record is None:
+            return queryset.none()
+        queryset = queryset.filter(**{self.lookup: self.selected_record})
+        return queryset.distinct() if self.spawns_duplicates else queryset
+
+
+def record_link_filter(lookup: str, related_model: type[models.Model], title: str) -> type[RecordLinkFilter]:
+    """A RecordLinkFilter on `lookup` with the query parameter of the same name."""
+    return type(
+        f"{lookup.title().replace('_', '')}LinkFilter",
+        (RecordLinkFilter,),
+        {"lookup": lookup, "related_model": related_model, "title": title, "parameter_name": lookup},
+    )
+
+
+TIMESTAMP_FIELDS = ("uuid", "created_at", "updated_at")

@@ -1,0 +1,198 @@
+"""Admin for statements: the curator's main worklist, with the quoted words shown in their source."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from statements.admin.base import (
+    TIMESTAMP_FIELDS,
+    PresenceFilter,
+    RecordAdmin,
+    describe_date,
+    link_to,
+    record_link_filter,
+)
+from statements.anchoring import context_around
+from statements.choices import CurationStatus, StatementKind
+from statements.models import Actor, Communication, Place, Position, Source, Statement
+from statements.services import statements_set_status
+
+# Characters of source text shown on each side of a statement's span.
+CONTEXT_WIDTH = 300
+
+
+class SpeakerResolvedFilter(PresenceFilter):
+    """Whether the speaker has been resolved to an actor (needed before verifying)."""
+
+    title = "speaker resolved"
+    parameter_name = "speaker_resolved"
+    lookup = "speaker"
+
+
+class AnchoredFilter(PresenceFilter):
+    """Whether the statement is anchored to characters of its source."""
+
+    title = "anchored in source"
+    parameter_name = "anchored"
+    lookup = "span_start"
+
+
+@admin.register(Statement)
+class StatementAdmin(RecordAdmin):
+    """Statements, with bulk curation actions and the source text around each quote."""
+
+    list_display = [
+        "statement",
+        "speaker_link",
+        "communication_link",
+        "source_link",
+        "dated",
+        "anchored",
+        "status_badge",
+    ]
+    list_display_links = ["statement"]
+    list_filter = [
+        "status",
+        "kind",
+        SpeakerResolvedFilter,
+        AnchoredFilter,
+        "date_precision",
+        "topics",
+        record_link_filter("speaker", Actor, "speaker"),
+        record_link_filter("position", Position, "position"),
+        record_link_filter("addressees", Actor, "addressee"),
+        record_link_filter("mentioned_actors", Actor, "mentioned actor"),
+        record_link_filter("mentioned_places", Place, "mentioned place"),
+        record_link_filter("reported_by", Actor, "relayed by"),
+        record_link_filter("communication", Communication, "communication"),
+        record_link_filter("source", Source, "source"),
+    ]
+    search_fields = [
+        "text",
+        "speaker_as_written",
+        "speaker__name",
+        "speaker__aliases__normalized_name",
+        "communication__title",
+        "source__title",
+    ]
+    search_help_text = "Words of the statement, the speaker (name, alias or as written), communication or source title."
+    date_hierarchy = "date"
+    autocomplete_fields = [
+        "speaker",
+        "position",
+        "addressees",
+        "reported_by",
+        "communication",
+        "source",
+        "topics",
+        "mentioned_actors",
+        "mentioned_places",
+        "in_reply_to",
+    ]
+    readonly_fields = [*TIMESTAMP_FIELDS, "created_by", "updated_by", "source_context"]
+    fieldsets = [
+        (None, {"fields": ["kind", "text", "status"]}),
+        ("Who", {"fields": ["speaker", "speaker_as_written", "position", "addressees", "reported_by"]}),
+        (
+            "Where it was said and read",
+            {"fields": ["communication", "source", "span_start", "span_end", "source_context"]},
+        ),
+        ("Date", {"fields": ["date", "date_precision", "date_expression"]}),
+        ("About", {"fields": ["topics", "mentioned_actors", "mentioned_places", "in_reply_to"]}),
+        ("Record", {"fields": [*TIMESTAMP_FIELDS, "created_by", "updated_by"], "classes": ["collapse"]}),
+    ]
+    actions = ["mark_verified", "mark_rejected", "mark_draft"]
+
+    class Media:
+        css = {"all": ["statements/admin.css"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("speaker", "communication", "source", "created_by", "updated_by")
+        )
+
+    def get_changeform_initial_data(self, request):
+        # Defaults suited to the common case: a verbatim quote being recorded as a draft.
+        return {"kind": StatementKind.DIRECT_QUOTE, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="Statement", ordering="text")
+    def statement(self, statement):
+        # Quote marks tell a direct quote from a paraphrase without spending a column on the kind.
+        words = Truncator(statement.text).chars(100)
+        return f"“{words}”" if statement.kind == StatementKind.DIRECT_QUOTE else words
+
+    @admin.display(description="Speaker", ordering="speaker__name")
+    def speaker_link(self, statement):
+        if statement.speaker is None:
+            return format_html('<span class="statement-unresolved">{}</span>', statement.speaker_as_written or "?")
+        return link_to(statement.speaker)
+
+    @admin.display(description="Communication", ordering="communication__title")
+    def communication_link(self, statement):
+        return link_to(statement.communication)
+
+    @admin.display(description="Source", ordering="source__title")
+    def source_link(self, statement):
+        return link_to(statement.source)
+
+    @admin.display(description="Date", ordering="date")
+    def dated(self, statement):
+        return describe_date(statement)
+
+    @admin.display(description="Anchored", boolean=True)
+    def anchored(self, statement):
+        return statement.is_anchored
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, statement):
+        return format_html(
+            '<span class="statement-status statement-status-{}">{}</span>',
+            statement.status,
+            statement.get_status_display(),
+        )
+
+    @admin.display(description="In the source")
+    def source_context(self, statement):
+        if statement.source_id is None or not statement.is_anchored:
+            return "Not anchored: give a source, and for a paraphrase its span, to see the words in context."
+        body = statement.source.body
+        before, inside, after = context_around(body, statement.span_start, statement.span_end, CONTEXT_WIDTH)
+        # Cut context starts and ends at a word boundary rather than mid-word.
+        cut_before, cut_after = statement.span_start > CONTEXT_WIDTH, statement.span_end + CONTEXT_WIDTH < len(body)
+        if cut_before and " " in before:
+            before = before.split(" ", 1)[1]
+        if cut_after and " " in after:
+            after = after.rsplit(" ", 1)[0]
+        return format_html(
+            '<div class="statement-source-text">{}{}<mark>{}</mark>{}{}</div>',
+            "… " if cut_before else "",
+            before,
+            inside,
+            after,
+            " …" if cut_after else "",
+        )
+
+    def _set_status(self, request, queryset, status: str) -> None:
+        try:
+            changed = statements_set_status(statements=queryset, status=status, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages) + " Nothing was changed.", messages.ERROR)
+            return
+        label = CurationStatus(status).label.lower()
+        noun = "statement" if changed == 1 else "statements"
+        self.message_user(request, f"{changed} {noun} marked {label}.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected statements verified", permissions=["change"])
+    def mark_verified(self, request, queryset):
+        self._set_status(request, queryset, CurationStatus.VERIFIED)
+
+    @admin.action(description="Mark selected statements rejected", permissions=["change"])
+    def mark_rejected(self, request, queryset):
+        self._set_status(request, queryset, CurationStatus.REJECTED)
+
+    @admin.action(description="Send selected statements back to draft", permissions=["change"])
+    def mark_draft(self, request, queryset):
+        self._set_status(request, queryset, CurationStatus.DRAFT)
