@@ -40,16 +40,42 @@ DATE_RE = re.compile(
     rf"""
     (?P<explicit>(?:on\s+)?(?:{_WEEKDAY},?\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?)
     | (?P<month_year>(?:in\s+)?{_MONTH}\s+(?P<my_year>\d{{4}}))
-    | (?P<weekday>(?:(?:earlier|late|early|later)\s+(?:on\s+)?|on\s+|last\s+)?(?P<weekday_name>{_WEEKDAY}){_PART_OF_DAY})
+    | (?P<weekday>(?:(?:earlier|late|early|later)\s+(?:on\s+)?|on\s+|last\s+)?
+                 (?P<weekday_name>{_WEEKDAY}){_PART_OF_DAY})
     | (?P<relative_day>yesterday|today|tonight|this\s+(?:morning|afternoon|evening)|last\s+night)
     | (?P<relative_week>(?:earlier\s+|later\s+)?(?P<week_which>this|last|next)\s+week)
     | (?P<relative_month>(?:earlier\s+|later\s+)?(?P<month_which>this|last|next)\s+month)
     | (?P<relative_year>(?:earlier\s+|later\s+)?(?P<year_which>this|last|next)\s+year)
-    | (?P<month_only>in\s+(?P<month_name>January|February|March|April|June|July|August|September|October|November|December))
+    | (?P<month_only>in\s+
+                    (?P<month_name>January|February|March|April|June|July|August|September|October|November|December))
     | (?P<year_only>in\s+(?P<only_year>(?:19|20)\d{{2}}))
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+
+
+# Date expressions start with, or just before, one of these words; finding them first is much faster
+# than trying the full expression at every character.
+_ANCHOR_RE = re.compile(
+    rf"\b(?:{_WEEKDAY}|{_MONTH}|yesterday|today|tonight|[Tt]his |[Ll]ast |[Nn]ext |[Ii]n (?:19|20)\d\d\b)"
+)
+_PREFIX_RE = re.compile(r"(?:(?:earlier|late|early|later)\s+(?:on\s+)?|on\s+|last\s+|in\s+)$", re.IGNORECASE)
+_PREFIX_WINDOW = 12
+
+
+def _date_matches(text: str, start: int, end: int):
+    position = start
+    for anchor in _ANCHOR_RE.finditer(text, start, end):
+        if anchor.start() < position:
+            continue
+        begin = anchor.start()
+        prefix = _PREFIX_RE.search(text, max(position, begin - _PREFIX_WINDOW), begin)
+        if prefix is not None:
+            begin = prefix.start()
+        match = DATE_RE.match(text, begin, end) or DATE_RE.match(text, anchor.start(), end)
+        if match is not None and match.end() > match.start():
+            position = match.end()
+            yield match
 
 
 def _monday(day: datetime.date) -> datetime.date:
@@ -63,7 +89,7 @@ def _shift_month(day: datetime.date, months: int) -> datetime.date:
 
 def find_date(text: str, start: int, end: int, published: datetime.date | None) -> StatementDate | None:
     """The first date expression in text[start:end], resolved when the publication date allows."""
-    match = DATE_RE.search(text, start, end)
+    match = next(_date_matches(text, start, end), None)
     if match is None:
         return None
     expression = match.group().strip()
@@ -75,7 +101,7 @@ def find_date(text: str, start: int, end: int, published: datetime.date | None) 
 
 def date_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Where date expressions are in text[start:end], so attribution can step over them."""
-    return [match.span() for match in DATE_RE.finditer(text, start, end)]
+    return [match.span() for match in _date_matches(text, start, end)]
 
 
 def _resolve(match: re.Match, published: datetime.date | None) -> tuple[datetime.date | None, str]:

@@ -33,9 +33,9 @@ _MAX_THAT_DISTANCE = 16
 _MAX_BEFORE_DISTANCE = 14
 _FRAGMENT_MAX_WORDS = 12
 _ORGANIZATION_KINDS = frozenset({"organization", "government_body", "media_outlet"})
-_CLAUSE_OPENERS = lexicon.DETERMINERS | frozenset("he she it they we i there this that these those".split())
-_SPEAKER_ACTS = lexicon.SPEECH_VERBS | frozenset(["declined", "refused"]) - {"read", "reads"}
-_NOT_ADVERBS = frozenset("family ally rally italy july supply reply only early belly jelly assembly".split())
+_CLAUSE_OPENERS = lexicon.DETERMINERS | lexicon.words("he she it they we i there this that these those")
+_SPEAKER_ACTS = (lexicon.SPEECH_VERBS | lexicon.words("declined refused")) - lexicon.words("read reads")
+_NOT_ADVERBS = lexicon.words("family ally rally italy july supply reply only early belly jelly assembly")
 
 
 def extract(text: str, published: datetime.date | None = None) -> list[ExtractedStatement]:
@@ -200,9 +200,9 @@ class _Extraction:
             if role_end > end + 1:
                 role = self.text[tokens[end + 1].start : tokens[role_end - 1].end]
         opener = tokens[verb + 1]
-        if not (opener.is_capitalized or opener.lower in lexicon.DETERMINERS or is_name_word(opener)):
-            if bare(opener.text) not in lexicon.PERSON_ROLE_NOUNS and opener.lower not in lexicon.ROLE_SINGULARS:
-                return None  # "Asked whether …": not a speaker
+        names_someone = opener.is_capitalized or opener.lower in lexicon.DETERMINERS or is_name_word(opener)
+        if not names_someone and bare(opener.text) not in lexicon.PERSON_ROLE_NOUNS | set(lexicon.ROLE_SINGULARS):
+            return None  # "Asked whether …": not a speaker
         phrase = read_phrase(self.text, tokens, verb + 1, end, role)
         if phrase.kind == "pronoun":
             return None  # `said he` is rare in news; `said it would` is a clause, not an inversion

@@ -3,8 +3,14 @@
 Everything here is lower-case; matching code folds tokens before looking them up.
 """
 
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of `text`: long lists read better as prose than as literals."""
+    return frozenset(text.split())
+
+
 # Verbs that introduce or attribute speech, in the forms news copy uses them in.
-SPEECH_VERBS = frozenset(
+SPEECH_VERBS = words(
     """
     said says say told tells added adds asked asks replied replies wrote writes insisted insists
     warned warns concluded concludes cautioned cautions stated states declared declares explained explains
@@ -19,21 +25,21 @@ SPEECH_VERBS = frozenset(
     disclosed revealed reveals testified testifies proclaimed retorted snapped sighed explained indicated
     indicates signaled signalled signals informed informs reminded reminds estimated estimates read reads
     demanded demands denied denies acknowledged wrote predicted threatened threatens
-    """.split()
+    """
 )
 
 # Verbs that may stand before their subject after a quote: `"…," said the minister.`
-INVERTIBLE_VERBS = frozenset(
+INVERTIBLE_VERBS = words(
     """
     said says added adds asked asks replied replies wrote writes continued continues explained explains
     noted notes argued argues recalled recalls insisted insists warned warns cautioned cautions
     concluded concludes observed observes remarked remarks responded responds answered answers
     countered counters declared declares stated states quipped joked
-    """.split()
+    """
 )
 
 # Verbs whose "that"-clause, or bare clause, is the content of what was said.
-REPORTING_VERBS = frozenset(
+REPORTING_VERBS = words(
     """
     said says told tells added adds insisted insists warned warns concluded concludes cautioned cautions
     stated states declared declares explained explains noted notes argued argues claimed claims announced
@@ -45,36 +51,36 @@ REPORTING_VERBS = frozenset(
     revealed reveals testified testifies replied replies responded responds answered answers wrote writes
     tweeted tweets posted posts indicated indicates signaled signalled signals informed informs reminded
     reminds estimated estimates remarked remarks
-    """.split()
+    """
 )
 
 # Reporting verbs that may drop "that" before their clause (`he said the talks would continue`).
-BARE_CLAUSE_VERBS = frozenset(
+BARE_CLAUSE_VERBS = words(
     """
     said says told tells added adds insisted insists warned warns argued argues claimed claims noted notes
     stressed stresses acknowledged acknowledges conceded concedes predicted predicts suggested suggests
     cautioned cautions wrote writes estimated estimates
-    """.split()
+    """
 )
 
 # Participles that continue the main clause's speaker: `…, adding that the army was ready.`
-SPEECH_PARTICIPLES = frozenset(
+SPEECH_PARTICIPLES = words(
     """
     adding saying noting warning insisting arguing stressing cautioning explaining claiming
     acknowledging emphasizing emphasising telling asserting
-    """.split()
+    """
 )
 
 # Verbs after which an object is the person spoken to.
-ADDRESSEE_VERBS = frozenset("told tells assured assures reassured informed informs reminded reminds".split())
+ADDRESSEE_VERBS = words("told tells assured assures reassured informed informs reminded reminds")
 
 # Auxiliaries and adverbs that may stand between a subject and its speech verb.
-VERB_MODIFIERS = frozenset(
+VERB_MODIFIERS = words(
     """
     has have had was were is are would will also later earlier previously again then once repeatedly often
     further separately quickly simply flatly publicly privately reportedly recently subsequently initially
     originally finally first last never already still had even not just since
-    """.split()
+    """
 )
 
 PRONOUNS = {
@@ -86,23 +92,23 @@ PRONOUNS = {
     "i": ("person", "singular"),
 }
 
-DETERMINERS = frozenset(
+DETERMINERS = words(
     """
     the a an one two three four five six several some many most other another both all his her its their
     our this these those each any no more few dozens hundreds
-    """.split()
+    """
 )
 
 # Nouns that name a document: "the statement said" means its issuer said it.
-DOCUMENT_NOUNS = frozenset(
+DOCUMENT_NOUNS = words(
     """
     statement statements readout release communique communiqué letter report post memo filing document
     tweet note announcement notice transcript message
-    """.split()
+    """
 )
 
 # Role nouns that name a person without naming them.
-PERSON_ROLE_NOUNS = frozenset(
+PERSON_ROLE_NOUNS = words(
     """
     official officials spokesman spokeswoman spokesperson spokespeople spokesmen spokeswomen minister
     ministers president prime secretary senator representative lawmaker lawmakers governor mayor general
@@ -114,11 +120,11 @@ PERSON_ROLE_NOUNS = frozenset(
     official's insider insiders investor investors trader traders founder owner manager player coach
     monarch cleric pope commissioner speaker strategist strategists organizer organizers scientist
     scientists police-officer colleague colleagues friend friends father mother son daughter wife husband
-    """.split()
+    """
 )
 
 # Heads of noun phrases that name an organisation or body.
-ORGANIZATION_NOUNS = frozenset(
+ORGANIZATION_NOUNS = words(
     """
     office ministry department government house agency council commission committee party army military
     forces force police company firm group organization organisation union court bank fund authority
@@ -127,27 +133,27 @@ ORGANIZATION_NOUNS = frozenset(
     secretariat presidency palace kremlin pentagon bureau institute foundation association federation
     corporation corp inc ltd university hospital regime junta directorate command headquarters
     prosecutor's navy airline airlines bloc opposition delegation mission assembly
-    """.split()
+    """
 )
 
-GOVERNMENT_NOUNS = frozenset(
+GOVERNMENT_NOUNS = words(
     """
     office ministry department government house agency council commission committee cabinet parliament
     congress senate embassy consulate presidency palace kremlin pentagon bureau secretariat directorate
     administration regime junta
-    """.split()
+    """
 )
 
 # Single words that name a well-known organisation, country or body on their own.
-KNOWN_ORGANIZATIONS = frozenset(
+KNOWN_ORGANIZATIONS = words(
     """
     hamas hezbollah nato un u.n. eu e.u. kremlin pentagon reuters ap afp cnn bbc opec who imf wto
     fbi cia nasa unicef unrwa idf taliban isis houthis fatah likud google apple microsoft amazon meta
     tesla boeing airbus
-    """.split()
+    """
 )
 
-COUNTRIES = frozenset(
+COUNTRIES = words(
     """
     afghanistan albania algeria argentina armenia australia austria azerbaijan bahrain bangladesh belarus
     belgium bolivia bosnia brazil britain bulgaria cambodia cameroon canada chad chile china colombia congo
@@ -159,11 +165,11 @@ COUNTRIES = frozenset(
     philippines poland portugal qatar romania russia rwanda senegal serbia singapore slovakia slovenia
     somalia spain sudan sweden switzerland syria taiwan tajikistan tanzania thailand tunisia turkey turkiye
     uganda ukraine uruguay uzbekistan venezuela vietnam yemen zambia zimbabwe washington moscow beijing
-    """.split()
+    """
 )
 
 # Words of a title that precede a name ("Foreign Minister Maria Lopes", "U.S. President Joe Biden").
-TITLE_WORDS = frozenset(
+TITLE_WORDS = words(
     """
     president vice prime minister foreign defense defence finance interior health economy trade justice
     energy education secretary state deputy chief executive general gen. gen lt. col. maj. sgt. capt.
@@ -176,11 +182,11 @@ TITLE_WORDS = frozenset(
     councilwoman councillor councilor sheriff officer inspector superintendent agent national security
     adviser advisor top senior acting former then-president then-prime then-secretary president-elect
     interim counsel solicitor lawyer economist analyst
-    """.split()
+    """
 )
 
 # Capitalised words that start sentences or clauses but never names.
-CAPITALIZED_FUNCTION_WORDS = frozenset(
+CAPITALIZED_FUNCTION_WORDS = words(
     """
     in on at after before during when while as but and or so yet also later earlier meanwhile however
     then now today yesterday tonight tomorrow instead separately still asked speaking although though
@@ -189,11 +195,11 @@ CAPITALIZED_FUNCTION_WORDS = frozenset(
     where who which whose asked earlier last next both all some many most several such no not nor
     according in a an separately further furthermore moreover additionally indeed overall nonetheless
     nevertheless elsewhere already again even just only
-    """.split()
+    """
 )
 
 # Lower-case words that never belong to the noun phrase naming a speaker.
-NOUN_PHRASE_STOPS = frozenset(
+NOUN_PHRASE_STOPS = words(
     """
     in on at to from by with about after before during under over into through against between among
     without within since until for of and or but so yet nor as because while when where if though although
@@ -201,52 +207,52 @@ NOUN_PHRASE_STOPS = frozenset(
     did does will would can could should may might must not also later earlier previously again once
     repeatedly often he she it they we i you him her them us me his its their our my your there here
     said says told added asked replied wrote according while how why whether
-    """.split()
+    """
 )
 
 # Prepositions that attach a post-modifier to a role noun ("a spokesperson for the ministry").
-ROLE_PREPOSITIONS = frozenset("for of at with from in close familiar to within".split())
+ROLE_PREPOSITIONS = words("for of at with from in close familiar to within")
 
 # Objects of "told" that are outlets or audiences rather than the person addressed.
-AUDIENCE_NOUNS = frozenset(
+AUDIENCE_NOUNS = words(
     """
     reporters journalists correspondents lawmakers supporters crowd audience conference briefing rally
     parliament congress committee hearing interviewer newspaper paper network broadcaster agency
     television radio station podcast viewers listeners readers
-    """.split()
+    """
 )
 
-MEDIA_WORDS = frozenset(
+MEDIA_WORDS = words(
     """
     cnn bbc reuters ap afp nbc abc cbs fox msnbc npr pbs bloomberg politico axios al-jazeera aljazeera
     times post journal news press herald guardian telegraph tribune gazette wire agency television tv
     radio channel broadcaster newspaper network magazine daily
-    """.split()
+    """
 )
 
 # Words that mark a quoted phrase as a name, term or scare quote rather than someone's words.
-SCARE_QUOTE_MARKERS = frozenset(
+SCARE_QUOTE_MARKERS = words(
     """
     so-called dubbed termed titled entitled nicknamed named branded labelled labeled coined the-word
     the-phrase the-term called known
-    """.split()
+    """
 )
 
 # Verbs that attribute a quoted fragment to the subject ("called the plan "a disaster"").
-FRAGMENT_VERBS = frozenset(
+FRAGMENT_VERBS = words(
     """
     called calls described describes dismissed dismisses denounced denounces condemned condemns labeled
     labelled branded praised praises hailed hails criticized criticised slammed blasted characterized
     termed dubbed
-    """.split()
+    """
 )
 
 # Abbreviations whose full stop does not end a sentence.
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS = words(
     """
     mr mrs ms dr prof gen lt col maj sgt capt adm cmdr rev sen rep gov st jr sr no vs etc inc corp co ltd
     jan feb mar apr aug sept sep oct nov dec mt ft pres sec dept est approx fig
-    """.split()
+    """
 )
 
 # Plural and singular forms of role nouns, so "the officials" finds "an official".

@@ -7,7 +7,7 @@ from statements.extraction.tokens import Token
 
 _MAX_PHRASE_TOKENS = 10
 _MAX_APPOSITIVE_TOKENS = 16
-_NAME_PARTICLES = frozenset("al al- el bin ben ibn abu van von de da del der la le du di dos das y".split())
+_NAME_PARTICLES = lexicon.words("al al- el bin ben ibn abu van von de da del der la le du di dos das y")
 _POSSESSIVE_ENDINGS = ("'s", "\u2019s", "'", "\u2019")
 
 
@@ -131,9 +131,11 @@ def phrase_end_after(tokens: list[Token], start: int, ceiling: int) -> int | Non
             seen_capital = True
         elif token.lower in ("of", "for") and end + 1 < ceiling and tokens[end + 1].is_capitalized and end > start:
             pass  # "Secretary of State Antony Blinken", "Bank of England"
-        elif token.lower in lexicon.NOUN_PHRASE_STOPS or token.lower in lexicon.SPEECH_VERBS:
-            break
-        elif token.lower in lexicon.DETERMINERS and end > start:
+        elif (
+            token.lower in lexicon.NOUN_PHRASE_STOPS
+            or token.lower in lexicon.SPEECH_VERBS
+            or (token.lower in lexicon.DETERMINERS and end > start)  # a second phrase starts
+        ):
             break
         elif seen_capital and not (
             is_name_word(token)

@@ -129,13 +129,15 @@ class ActorResolver:
 
     def resolve(self, name: str, *, kind: str = "", as_written: str = "") -> Resolution:
         """The actor `name` (or the words `as_written`) refers to, if exactly one fits."""
-        for written, method in ((name, "name"), (as_written, "alias")):
+        for written in (name, as_written):
             if not written:
                 continue
             folded = fold(written)
             for key in dict.fromkeys((folded, strip_titles(folded))):
                 found = self._narrow(self._by_name.get(key, []), kind)
                 if len(found) == 1:
+                    primary = fold(found[0].name)
+                    method = "name" if key in (primary, strip_titles(primary)) else "alias"
                     return Resolution(name, MATCHED, found[0].id, method)
                 if len(found) > 1:
                     return Resolution(name, AMBIGUOUS, candidate_ids=tuple(actor.id for actor in found))
@@ -171,3 +173,10 @@ def _proposed_kind(kind: str) -> str:
     if kind in ("person", "organization", "government_body", "media_outlet", "unnamed_source", "group"):
         return kind
     return "person" if kind in ("", "unknown") else "organization"
+
+
+def stored_actor_resolver() -> ActorResolver:
+    """A resolver over every stored actor and its aliases (two queries)."""
+    from statements.models import Actor  # imported here so the extractor core never needs Django
+
+    return ActorResolver(list(Actor.objects.prefetch_related("aliases")))
