@@ -35,6 +35,7 @@ _FRAGMENT_MAX_WORDS = 12
 _ORGANIZATION_KINDS = frozenset({"organization", "government_body", "media_outlet"})
 _CLAUSE_OPENERS = lexicon.DETERMINERS | lexicon.words("he she it they we i there this that these those")
 _SPEAKER_ACTS = (lexicon.SPEECH_VERBS | lexicon.words("declined refused")) - lexicon.words("read reads")
+_GENERIC_ORGANIZATION_NOUNS = lexicon.words("agency company firm group organization organisation body institution")
 _NOT_ADVERBS = lexicon.words("family ally rally italy july supply reply only early belly jelly assembly")
 
 
@@ -142,11 +143,20 @@ class _Extraction:
         found = []
         for index in range(sentence.first, sentence.last):
             token = tokens[index]
-            if token.is_quote or token.lower not in lexicon.SPEECH_VERBS and token.lower not in lexicon.FRAGMENT_VERBS:
+            if token.is_quote or token.is_capitalized:
+                continue  # "the United States" holds no verb
+            is_participle = token.lower in lexicon.SPEECH_PARTICIPLES
+            if token.lower not in lexicon.SPEECH_VERBS | lexicon.FRAGMENT_VERBS and not is_participle:
                 continue
             if index + 1 < sentence.last and tokens[index + 1].text in ("by",):
                 continue  # passive: "was described by"
-            attribution = self._subject_before(sentence, index) or self._subject_after(sentence, index)
+            if is_participle:
+                # "with Premier Giorgia Meloni complaining that …": a participle with its own subject.
+                attribution = self._subject_before(sentence, index)
+                if attribution is None or tokens[index - 1].text == ",":
+                    continue
+            else:
+                attribution = self._subject_before(sentence, index) or self._subject_after(sentence, index)
             if attribution:
                 self._read_object(sentence, attribution)
                 found.append(attribution)
@@ -237,6 +247,17 @@ class _Extraction:
         if end is None:
             return
         phrase = read_phrase(self.text, tokens, first, end)
+        if phrase.as_written.isupper() and len(phrase.as_written) > 3:
+            return  # a dateline: "UNITED NATIONS (AP) —"
+        if end + 1 < sentence.last and tokens[end].text == "," and phrase.kind != "person":
+            # "Russia's deputy ambassador, Dmitry Polyanskiy, accused …": the apposition is the name.
+            name_end = end + 1
+            while name_end < sentence.last and is_name_word(tokens[name_end]):
+                name_end += 1
+            if name_end > end + 1 and name_end < sentence.last and tokens[name_end].text == ",":
+                named = read_phrase(self.text, tokens, end + 1, name_end, phrase.as_written)
+                if named.kind == "person":
+                    phrase = named
         if phrase.kind in ("person", "organization", "government_body") and not phrase.anaphoric:
             self._resolve(phrase, first, sentence)
 
@@ -428,7 +449,8 @@ class _Extraction:
         tokens = sentence.tokens
         found: list[tuple[int, int, _Attribution, str, float]] = []
         for attribution in attributions:
-            if tokens[attribution.verb].lower not in lexicon.REPORTING_VERBS:
+            verb = tokens[attribution.verb].lower
+            if verb not in lexicon.REPORTING_VERBS and verb not in lexicon.SPEECH_PARTICIPLES:
                 continue
             clause = self._clause_after(sentence, attribution, attributions)
             if clause is not None:
@@ -769,7 +791,10 @@ class _Extraction:
                 return mention
             mention = replace(mention, kind="organization")
         if phrase.anaphoric:
-            entity = self._latest(lambda entity: phrase.head in entity.heads and entity.plural <= True)
+            entity = self._latest(lambda entity: phrase.head in entity.heads)
+            if entity is None and phrase.head in _GENERIC_ORGANIZATION_NOUNS:
+                # "the agency", "the company": the organisation last named, whatever its name
+                entity = self._latest(lambda entity: entity.mention.kind in _ORGANIZATION_KINDS)
             if entity is not None:
                 return replace(
                     entity.mention, as_written=phrase.as_written, start=phrase.start, end=phrase.end, via="role"

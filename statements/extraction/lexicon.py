@@ -67,7 +67,7 @@ BARE_CLAUSE_VERBS = words(
 SPEECH_PARTICIPLES = words(
     """
     adding saying noting warning insisting arguing stressing cautioning explaining claiming
-    acknowledging emphasizing emphasising telling asserting
+    acknowledging emphasizing emphasising telling asserting complaining
     """
 )
 
@@ -132,7 +132,8 @@ ORGANIZATION_NOUNS = words(
     campaign movement coalition alliance network station newspaper broadcaster team club board
     secretariat presidency palace kremlin pentagon bureau institute foundation association federation
     corporation corp inc ltd university hospital regime junta directorate command headquarters
-    prosecutor's navy airline airlines bloc opposition delegation mission assembly
+    prosecutor's navy airline airlines bloc opposition delegation mission assembly centers center centre
+    centres institutes
     """
 )
 

@@ -65,6 +65,19 @@ def _accepts_leftwards(token: Token) -> bool:
     return not (token.lower.endswith("ing") and token.lower not in lexicon.PERSON_ROLE_NOUNS)
 
 
+def _joins_name(tokens: list[Token], index: int, floor: int, end: int) -> bool:
+    """Whether tokens[index] is an "of", "for" or "and" inside an organisation's or a title's name."""
+    word = tokens[index].lower
+    if word not in ("of", "for", "and") or index - 1 < floor or tokens[index].is_capitalized:
+        return False
+    if not (tokens[index - 1].is_capitalized and tokens[index + 1].is_capitalized):
+        return False
+    if word != "and":
+        return True
+    # "and" joins two names ("Biden and Netanyahu") unless the phrase is an institution's name.
+    return any(tokens[position].lower in ("of", "for") for position in range(max(floor, index - 4), end))
+
+
 def phrase_start_before(tokens: list[Token], end: int, floor: int) -> int | None:
     """The first token of the noun phrase that ends just before `end`, or None when there is none."""
     last = end - 1
@@ -79,6 +92,9 @@ def phrase_start_before(tokens: list[Token], end: int, floor: int) -> int | None
     first = last
     while first - 1 >= floor and end - first < _MAX_PHRASE_TOKENS:
         previous = tokens[first - 1]
+        if _joins_name(tokens, first - 1, floor, end):
+            first -= 2  # "Bank of England", "Centers for Disease Control and Prevention"
+            continue
         if not _accepts_leftwards(previous) or previous.lower in lexicon.PRONOUNS:
             break
         first -= 1
@@ -129,7 +145,7 @@ def phrase_end_after(tokens: list[Token], start: int, ceiling: int) -> int | Non
             if token.lower in lexicon.CAPITALIZED_FUNCTION_WORDS and end > start:
                 break
             seen_capital = True
-        elif token.lower in ("of", "for") and end + 1 < ceiling and tokens[end + 1].is_capitalized and end > start:
+        elif end > start and end + 1 < ceiling and _joins_name(tokens, end, start, min(ceiling, end + 4)):
             pass  # "Secretary of State Antony Blinken", "Bank of England"
         elif (
             token.lower in lexicon.NOUN_PHRASE_STOPS
@@ -232,13 +248,25 @@ def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str 
         return Phrase(char_start, char_end, as_written, "document", content_text, role, anaphoric=True, head=head)
 
     # A person named after a title or role: "Foreign Minister Maria Lopes", "press secretary Karine Jean-Pierre".
+    connectors = [
+        index
+        for index, word in enumerate(content[1:-1], start=1)
+        if word.lower in ("of", "for", "and")
+        and content[index - 1].is_capitalized
+        and content[index + 1].is_capitalized
+    ]
     last_title = -1
     for index, word in enumerate(content):
+        if index in connectors:
+            continue
         if (not word.is_capitalized and word.text[0].isalpha()) or is_title(word.text):
             last_title = index
         if is_possessive(word.text) and index < len(content) - 1:
             last_title = index
     tail = content[last_title + 1 :]
+    if any(index > last_title for index in connectors):
+        # "Bank of England", "Centers for Disease Control and Prevention": an institution's name
+        return _organization(as_written, content_text, char_start, char_end, role, head)
     if tail and all(is_name_word(word) for word in tail) and head not in lexicon.ORGANIZATION_NOUNS:
         name = text[tail[0].start : tail[-1].end]
         if not _is_organization_name(tail):
