@@ -156,7 +156,7 @@ def phrase_end_after(tokens: list[Token], start: int, ceiling: int) -> int | Non
         elif seen_capital and not (
             is_name_word(token)
             or _is_noun_after_name(token)
-            or any(_is_noun_after_name(later) for later in tokens[end + 1 : min(ceiling, end + 3)])
+            or (end + 1 < ceiling and _is_noun_after_name(tokens[end + 1]) and not token.lower.endswith("ed"))
         ):
             break  # "Donald Trump spoke": a verb, not part of the name
         end += 1
@@ -300,6 +300,8 @@ def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str 
         anaphoric = determiner == "the"
         kind = "group" if plural else "unnamed_source"
         return Phrase(char_start, char_end, as_written, kind, content_text, role, plural, anaphoric, singular_head)
+    if plural and not content[-1].is_capitalized:
+        return Phrase(char_start, char_end, as_written, "group", content_text, role, True, head=singular_head)
     return Phrase(char_start, char_end, as_written, "unknown", content_text, role, head=head)
 
 

@@ -191,3 +191,25 @@ def test_no_statement_in_plain_narrative():
 
 def test_empty_text_gives_nothing():
     assert extract("") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        "“”",
+        '" , said',
+        'He said: "',
+        '"Unclosed quote at the end, she said.',
+        "”backwards“ marks, he said.",
+        "said said said that that",
+        "“A,” “B,” “C.”",
+        "Line one.\r\n\r\n“Line two,” she said.\r\n",
+        ", according to",
+        "According to",
+    ],
+)
+def test_malformed_text_never_breaks_the_offsets(text):
+    for statement in extract(text):
+        assert text[statement.start : statement.end] == statement.text
+        assert statement.text.strip()
