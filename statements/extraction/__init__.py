@@ -2,11 +2,22 @@
 
 The core (`extract`) is pure Python and needs no database: it takes a text and, optionally, its
 publication date, and returns `ExtractedStatement` dataclasses. Matching the speakers it finds to
-stored actors is a separate step (`ActorResolver`), fed with actors from the database or any list.
+stored actors is a separate step (`ActorResolver`), fed with actors from the database or any list;
+`statement_records` turns both into the JSON-ready records the command prints.
+
+    statements = extract(body, published=datetime.date(2024, 2, 15))
+    records = statement_records(statements, stored_actor_resolver())
 """
 
 from statements.extraction.extractor import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
-from statements.extraction.resolution import ActorCandidate, ActorResolver, Resolution, actor_candidates
+from statements.extraction.records import statement_records
+from statements.extraction.resolution import (
+    ActorCandidate,
+    ActorResolver,
+    Resolution,
+    actor_candidates,
+    stored_actor_resolver,
+)
 from statements.extraction.types import DIRECT_QUOTE, PARAPHRASE, ExtractedStatement, Mention, StatementDate
 
 __all__ = [
@@ -22,4 +33,6 @@ __all__ = [
     "StatementDate",
     "actor_candidates",
     "extract",
+    "statement_records",
+    "stored_actor_resolver",
 ]

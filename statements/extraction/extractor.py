@@ -127,7 +127,7 @@ class _Extraction:
             attribution.speaker = self._resolve(attribution.subject, attribution.subject_first, sentence)
         quote_indices = [index for index in range(sentence.first, sentence.last) if tokens[index].is_quote]
         for index in quote_indices:
-            self._read_quote(sentence, index, attributions, pending)
+            self._read_quote(sentence, index, attributions + self._according_after_quote(sentence, index), pending)
         self._read_paraphrases(sentence, attributions)
         if not attributions and not quote_indices:
             self._read_statement_continuation(sentence)
@@ -608,6 +608,22 @@ class _Extraction:
             return None
         return first
 
+    def _according_after_quote(self, sentence: _Sentence, index: int) -> list[_Attribution]:
+        """`"…," according to a statement from the ministry.`: an attribution for the quotation before it."""
+        tokens = sentence.tokens
+        position = index + 1
+        while position < sentence.last and tokens[position].text in ",\u2014-":
+            position += 1
+        if position + 2 >= sentence.last or tokens[position].lower != "according" or tokens[position + 1].lower != "to":
+            return []
+        end = phrase_end_after(tokens, position + 2, sentence.last)
+        if end is None:
+            return []
+        phrase = read_phrase(self.text, tokens, position + 2, end)
+        attribution = _Attribution(position, phrase, position, end, inverted=True)
+        attribution.speaker = self._resolve(phrase, position + 2, sentence)
+        return [attribution]
+
     def _according_to(self, sentence: _Sentence) -> list[tuple]:
         tokens = sentence.tokens
         found = []
@@ -629,6 +645,8 @@ class _Extraction:
                     found.append((comma + 1, clause_end, attribution, "according-to", 0.8))
             elif tokens[index - 1].text == "," and index - 1 > sentence.first:
                 found.append((sentence.first, index - 1, attribution, "according-to", 0.8))
+            elif index - 1 == sentence.first and tokens[index - 1].is_quote:
+                continue  # a quotation's attribution, read with the quotation
         return found
 
     def _participle_clauses(self, sentence: _Sentence, attributions) -> list[tuple]:

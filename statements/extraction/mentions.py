@@ -1,6 +1,6 @@
 """Noun phrases that name speakers: finding their edges around a verb and reading what they name."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from statements.extraction import lexicon
 from statements.extraction.tokens import Token
@@ -163,10 +163,10 @@ def phrase_end_after(tokens: list[Token], start: int, ceiling: int) -> int | Non
     if end == start or (end == start + 1 and first.lower in lexicon.DETERMINERS):
         return None
     # A role noun's post-modifier, as above.
-    if (
-        end < ceiling
-        and tokens[end].lower in lexicon.ROLE_PREPOSITIONS
-        and bare(tokens[end - 1].text) in (lexicon.PERSON_ROLE_NOUNS)
+    modified = bare(tokens[end - 1].text)
+    if end < ceiling and (
+        (tokens[end].lower in lexicon.ROLE_PREPOSITIONS and modified in lexicon.PERSON_ROLE_NOUNS)
+        or (tokens[end].lower in ("from", "by") and modified in lexicon.DOCUMENT_NOUNS)
     ):
         after = end + 1
         if after < ceiling and tokens[after].lower in lexicon.ROLE_PREPOSITIONS:
@@ -238,6 +238,12 @@ def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str 
     has_capital = any(word.is_capitalized for word in content)
     lower_words = [word for word in content if not word.is_capitalized]
 
+    offset = start + (1 if determiner and len(words) > 1 else 0)
+    for index, word in enumerate(content[:-2]):
+        # "a statement from the ministry", "a letter by the lawyers": the issuer speaks.
+        if bare(word.text) in lexicon.DOCUMENT_NOUNS and content[index + 1].lower in ("from", "by"):
+            issuer = read_phrase(text, tokens, offset + index + 2, end, role)
+            return replace(issuer, start=char_start, end=char_end, as_written=as_written)
     if head in lexicon.DOCUMENT_NOUNS:
         issuer = [word for word in content[:-1] if word.is_capitalized]
         if issuer and not is_possessive(issuer[-1].text):
