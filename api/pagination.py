@@ -21,6 +21,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+# A larger size is capped rather than refused, so the limit is documented in words, not as a maximum.
+PAGE_SIZE_HELP = "Number of results per page; larger values are capped at the server's limit (500 by default)."
+
 # Undated rows sort as if from the year 1: last when newest comes first.
 UNDATED = datetime.date(1, 1, 1)
 
@@ -51,7 +54,8 @@ class PageNumberPagination(PageSizeMixin, pagination.PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"].update(minimum=1, maximum=settings.API_MAX_PAGE_SIZE)
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = PAGE_SIZE_HELP
             if parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
         return parameters
@@ -247,8 +251,8 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Number of results per page.",
-                "schema": {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
+                "description": PAGE_SIZE_HELP,
+                "schema": {"type": "integer", "minimum": 1},
             },
             {
                 "name": self.ordering_query_param,

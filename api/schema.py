@@ -1,6 +1,9 @@
 """OpenAPI generation: error responses documented on every operation from one shared component."""
 
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from rest_framework.permissions import SAFE_METHODS
+
+from api.permissions import ModelPermissionsOrConfiguredAnonymousRead
 
 # Errors only a request with a body can cause.
 WRITE_ONLY_ERRORS = {"409", "413"}
@@ -19,6 +22,18 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             schema["required"] = sorted(schema["properties"])
         return schema
 
+    def get_auth(self):
+        # drf-spectacular marks authentication optional only for AllowAny and IsAuthenticatedOrReadOnly;
+        # the token endpoint has no permission at all, and reads may be open (API_ANONYMOUS_READ).
+        auths = super().get_auth()
+        permissions = self.view.get_permissions()
+        anonymous_read = self.method in SAFE_METHODS and any(
+            isinstance(permission, ModelPermissionsOrConfiguredAnonymousRead) for permission in permissions
+        )
+        if (not permissions or anonymous_read) and {} not in auths:
+            auths.append({})
+        return auths
+
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
         if status_code in WRITE_ONLY_ERRORS and self.method not in {"POST", "PUT", "PATCH", "DELETE"}:
             return False
@@ -28,7 +43,7 @@ class AutoSchema(StandardizedErrorsAutoSchema):
 
 
 def postprocess_parameter_enums(result, generator, **kwargs):
-    """Point enum query parameters at the named enum component with the same values.
+    """Point enum query parameters at the named enum component with the same values; name ordering values.
 
     drf-spectacular names enums of serializer fields only, so a `kind` filter would otherwise
     give each SDK its own copy of `StatementKindEnum` per operation.
@@ -41,6 +56,9 @@ def postprocess_parameter_enums(result, generator, **kwargs):
         for operation in path_item.values():
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
+                if parameter["in"] == "query" and schema.get("type") != "array" and parameter["name"] != "page_size":
+                    # A single-valued filter given empty (`?updated_since=`) is ignored, as a form would leave it.
+                    parameter["allowEmptyValue"] = True
                 if parameter["name"] == "ordering" and "enum" in schema:
                     # "-date" is no identifier; without names SDKs call it VALUE_0.
                     schema["x-enum-varnames"] = [_ordering_name(value) for value in schema["enum"]]

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -228,6 +229,7 @@ class TokenView(ObtainAuthToken):
     renderer_classes = [JSONRenderer]
 
 
+@csrf_exempt  # An API client posting to a wrong address should get the JSON 404, not Django's CSRF page.
 def not_found(request, *args, **kwargs):
     """Any address under the API that names no resource: a 404 in the API's error format.
 

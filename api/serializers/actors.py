@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.briefs import ActorBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
 from statements.models import Actor
 
 
@@ -19,7 +19,7 @@ class AliasesField(serializers.ListField):
         return [alias.name for alias in instance.aliases.all()]
 
 
-class ActorSerializer(serializers.ModelSerializer):
+class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A person, organisation, body, outlet, group or unnamed source."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail")

@@ -9,12 +9,12 @@ from api.serializers.briefs import (
     SourceBriefSerializer,
     TopicBriefSerializer,
 )
-from api.serializers.fields import EmbeddedRelatedField
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
 from statements.choices import ParticipantRole
 from statements.models import Actor, Communication, Participation, Place, Source, Topic
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(StrictInputMixin, serializers.ModelSerializer):
     """One actor's part in a communication."""
 
     actor = EmbeddedRelatedField(ActorBriefSerializer, queryset=Actor.objects.all())
@@ -25,7 +25,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["actor", "role"]
 
 
-class CommunicationSerializer(serializers.ModelSerializer):
+class CommunicationSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A call, readout, statement, briefing or negotiation, with who took part and in what role."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:communication-detail")

@@ -1,4 +1,6 @@
-"""Relation fields that read as embedded summaries and write as ids."""
+"""Relation fields that read as embedded summaries and write as ids; strict JSON input types."""
+
+from collections.abc import Mapping
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
@@ -32,3 +34,40 @@ class EmbeddedRelatedFieldSchema(OpenApiSerializerFieldExtension):
         if direction == "request":
             return {"type": "integer"}
         return auto_schema.resolve_serializer(self.target.brief_serializer_class, direction).ref
+
+
+def _wrong_type(field: serializers.Field, value) -> str | None:
+    """Why `value` is not the JSON type the schema gives `field`, or None when it is."""
+    if value is None:
+        return None  # The field itself decides whether null is allowed.
+    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.DecimalField):
+        return None if isinstance(value, str) else "Not a valid string."
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "A whole number is required."
+    if isinstance(field, serializers.ListField | serializers.ManyRelatedField | serializers.ListSerializer):
+        if not isinstance(value, list):
+            return f"Expected a list of items but got type {type(value).__name__!r}."
+        child = getattr(field, "child", None) or getattr(field, "child_relation", None)
+        problems = (_wrong_type(child, item) for item in value) if child is not None else ()
+        return next((problem for problem in problems if problem), None)
+    return None
+
+
+class StrictInputMixin:
+    """Refuses values of the wrong JSON type instead of coercing them, as the schema promises.
+
+    DRF turns 0 into "0", "1" into 1, "yes" into true and {} into an empty list; an SDK never sends
+    those, so a client that does has a bug it should hear about.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {}
+            for field in self._writable_fields:
+                if field.field_name in data and (problem := _wrong_type(field, data[field.field_name])):
+                    errors[field.field_name] = [problem]
+            if errors:
+                raise serializers.ValidationError(errors, code="invalid")
+        return super().to_internal_value(data)

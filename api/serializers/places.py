@@ -5,11 +5,11 @@ from rest_framework import serializers
 
 from api.serializers.actors import AliasesField
 from api.serializers.briefs import PlaceBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
 from statements.models import Place
 
 
-class PlaceSerializer(serializers.ModelSerializer):
+class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A country, region, city or site."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:place-detail")

@@ -4,11 +4,11 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from api.serializers.briefs import ActorBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
 from statements.models import Actor, Position
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A title an actor held for an organisation or country over a span of dates."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:position-detail")

@@ -3,11 +3,11 @@
 from rest_framework import serializers
 
 from api.serializers.briefs import ActorBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
 from statements.models import Actor, Source
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A document statements are anchored to, with its full text."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")

@@ -12,7 +12,7 @@ from api.serializers.briefs import (
     StatementBriefSerializer,
     TopicBriefSerializer,
 )
-from api.serializers.fields import EmbeddedRelatedField
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
 from statements.models import Actor, Communication, Place, Position, Source, Statement, Topic
 from statements.selectors import QUOTE_CONTEXT_CHARACTERS
 
@@ -44,7 +44,7 @@ class SelectorsSerializer(serializers.Serializer):
     text_quote = TextQuoteSelectorSerializer()
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A direct quote or paraphrase: who said it, to whom, where it was reported, and where it stands in the text."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:statement-detail")

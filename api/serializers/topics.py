@@ -3,11 +3,11 @@
 from rest_framework import serializers
 
 from api.serializers.briefs import TopicBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
 from statements.models import Topic
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A subject, optionally narrower than a parent topic."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail")

@@ -277,3 +277,23 @@ def test_documentation_renders_from_local_static_files(db, client, url):
     assert "drf_spectacular_sidecar" in html
     for cdn in ("cdn.jsdelivr", "unpkg", "cdnjs"):
         assert cdn not in html
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "anonymous_allowed"),
+    [("statements_list", True), ("actors_retrieve", True), ("auth_token_create", True), ("statements_create", False)],
+)
+def test_security_says_where_a_token_is_optional(schema, operation_id, anonymous_allowed):
+    security = operation_by_id(schema, operation_id)["security"]
+
+    assert {"tokenAuth": []} in security or operation_id == "auth_token_create"
+    assert ({} in security) is anonymous_allowed
+
+
+def test_single_valued_filters_admit_an_empty_value_and_page_size_does_not(schema):
+    statements_list = operation_by_id(schema, "statements_list")
+
+    assert parameter(statements_list, "updated_since")["allowEmptyValue"] is True
+    assert parameter(statements_list, "ordering")["allowEmptyValue"] is True
+    assert "allowEmptyValue" not in parameter(statements_list, "page_size")
+    assert "allowEmptyValue" not in parameter(statements_list, "speaker")

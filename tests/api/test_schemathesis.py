@@ -1,0 +1,92 @@
+"""Property-based tests of every operation against the committed OpenAPI schema, with Schemathesis.
+
+Schemathesis generates valid and invalid requests from the schema, sends them to the app in
+process and runs its default checks: no 5xx, status codes, content types and bodies as
+documented, invalid input rejected. The demo data gives the generated ids something to find.
+"""
+
+from pathlib import Path
+
+import pytest
+import schemathesis
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+COMMITTED_SCHEMA = Path(settings.BASE_DIR) / "api" / "openapi.yaml"
+
+# A schema cannot say that an id must name an existing record, or that a direct quote must match its
+# source; a request breaking such a rule is schema-valid, and a 400 naming the field is the right answer.
+# Every other check runs with its default expectations.
+CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
+    {"checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409"]}}}
+)
+
+schema = schemathesis.openapi.from_path(COMMITTED_SCHEMA, config=CONFIG)
+schema.app = get_wsgi_application()
+
+
+@pytest.fixture
+def token(demo_data, superuser, settings):
+    """A superuser's token, with request throttling off so the run is not cut short by 429s."""
+    settings.API_THROTTLE_RATES = {}
+    return Token.objects.create(user=superuser).key
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    # The database fixture is per test, not per example: examples of one operation share it, on purpose.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_api_conforms_to_its_schema(case, token):
+    case.call_and_validate(headers={"Authorization": f"Token {token}"})
+
+
+# Regressions for what the run above found, kept as plain examples.
+
+
+@pytest.fixture
+def token_client(token):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.mark.parametrize(
+    ("resource", "payload", "field"),
+    [
+        ("actors", {"kind": "person", "name": "X", "country": {}}, "country"),
+        ("actors", {"kind": "person", "name": "X", "aliases": [0]}, "aliases"),
+        ("topics", {"slug": "x", "description": 0}, "description"),
+        ("sources", {"kind": "news_article", "title": "T", "body": 0}, "body"),
+        ("communications", {"kind": "phone_call", "title": "T", "sources": {}}, "sources"),
+        (
+            "communications",
+            {"kind": "phone_call", "title": "T", "duration_is_approximate": "yes"},
+            "duration_is_approximate",
+        ),
+        ("communications", {"kind": "phone_call", "title": "T", "duration_minutes": "30"}, "duration_minutes"),
+        ("statements", {"kind": "paraphrase", "text": "x", "speaker": True}, "speaker"),
+    ],
+)
+def test_values_of_the_wrong_json_type_are_refused_not_coerced(token_client, resource, payload, field):
+    response = token_client.post(f"/api/v1/{resource}/", payload, format="json")
+
+    assert response.status_code == 400, response.json()
+    assert [error["attr"] for error in response.json()["errors"]] == [field]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writing_to_an_unknown_address_is_a_json_404_despite_csrf(db, method):
+    client = APIClient(enforce_csrf_checks=True)
+
+    response = getattr(client, method)("/api/v1/nothing/", {}, format="json")
+
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"
