@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from django.db.backends.base.operations import BaseDatabaseOperations
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
@@ -59,8 +60,19 @@ class StrictInputMixin:
     """Refuses values of the wrong JSON type instead of coercing them, as the schema promises.
 
     DRF turns 0 into "0", "1" into 1, "yes" into true and {} into an empty list; an SDK never sends
-    those, so a client that does has a bug it should hear about.
+    those, so a client that does has a bug it should hear about. Integer columns get the standard
+    SQL ranges whatever the database: SQLite would take any 64-bit number PostgreSQL refuses, and
+    the schema would change with the database it was generated on.
     """
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        portable_range = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
+        if portable_range is not None and not model_field.primary_key:
+            low, high = portable_range
+            field_kwargs["min_value"] = max(low, field_kwargs.get("min_value", low))
+            field_kwargs["max_value"] = min(high, field_kwargs.get("max_value", high))
+        return field_class, field_kwargs
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):

@@ -297,3 +297,11 @@ def test_single_valued_filters_admit_an_empty_value_and_page_size_does_not(schem
     assert parameter(statements_list, "ordering")["allowEmptyValue"] is True
     assert "allowEmptyValue" not in parameter(statements_list, "page_size")
     assert "allowEmptyValue" not in parameter(statements_list, "speaker")
+
+
+def test_integer_limits_do_not_depend_on_the_database(schema):
+    """SQLite reports 64-bit limits and PostgreSQL 32-bit ones; the schema gives the portable, stricter one."""
+    properties = schema["components"]["schemas"]["StatementRequest"]["properties"]
+
+    assert properties["span_end"]["maximum"] == 2**31 - 1
+    assert "format" not in properties["span_end"]

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -30,7 +32,23 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def token(demo_data, superuser, settings):
+def test_transaction_kept_open():
+    """Keep the test's database connection across requests sent straight to the WSGI handler.
+
+    After each request Django closes a connection whose autocommit differs from its settings, which
+    is the case inside the test's transaction; PostgreSQL would then lose the test's data. Django's
+    own test client disconnects the same signal handlers.
+    """
+    signals = [request_started, request_finished]
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(demo_data, superuser, settings, test_transaction_kept_open):
     """A superuser's token, with request throttling off so the run is not cut short by 429s."""
     settings.API_THROTTLE_RATES = {}
     return Token.objects.create(user=superuser).key
@@ -73,6 +91,8 @@ def token_client(token):
         ),
         ("communications", {"kind": "phone_call", "title": "T", "duration_minutes": "30"}, "duration_minutes"),
         ("statements", {"kind": "paraphrase", "text": "x", "speaker": True}, "speaker"),
+        # Beyond PostgreSQL's integer column; SQLite would have stored it.
+        ("communications", {"kind": "phone_call", "title": "T", "duration_minutes": 2**31}, "duration_minutes"),
     ],
 )
 def test_values_of_the_wrong_json_type_are_refused_not_coerced(token_client, resource, payload, field):
