@@ -40,8 +40,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# Tests run in parallel, one worker per core; PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 test: venv $(NODE_DEPS)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Regenerate the committed OpenAPI schema after changing the API.
 schema: venv

@@ -1,6 +1,6 @@
 """The statement domain's models."""
 
-from statements.models.actors import Actor, ActorAlias, Position
+from statements.models.actors import Actor, ActorAlias, ActorMerge, Position
 from statements.models.communications import Communication, Participation
 from statements.models.places import Place, PlaceAlias
 from statements.models.sources import Source
@@ -10,6 +10,7 @@ from statements.models.topics import Topic
 __all__ = [
     "Actor",
     "ActorAlias",
+    "ActorMerge",
     "Communication",
     "Participation",
     "Place",

@@ -1,10 +1,12 @@
 """Actors (people, organisations, unnamed sources…) and the positions they hold."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from statements.choices import ActorKind
 from statements.models.base import AliasBase, CountryCodeField, StableKeyModel, choices_constraint
@@ -40,6 +42,17 @@ class Actor(StableKeyModel):
         related_name="affiliated_actors",
         help_text="For an unnamed source, the actor it belongs to (a senior official of the White House).",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_actors",
+        help_text="The actor this duplicate was merged into; its references now point there.",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -76,6 +89,8 @@ class ActorAlias(AliasBase):
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
 
+    history = HistoricalRecords()
+
     class Meta(AliasBase.Meta):
         verbose_name_plural = "actor aliases"
         constraints = [
@@ -103,6 +118,8 @@ class Position(StableKeyModel):
     country = CountryCodeField(blank=True, help_text="The country the position belongs to.")
     start_date = models.DateField(null=True, blank=True, help_text="First day held, if known.")
     end_date = models.DateField(null=True, blank=True, help_text="Last day held; empty while it is still held.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor__name", "-start_date", "id"]
@@ -139,3 +156,36 @@ class Position(StableKeyModel):
     def is_held_on(self, day) -> bool:
         """Whether the position was held on the given day (unknown bounds count as open)."""
         return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day <= self.end_date)
+
+
+class ActorMerge(models.Model):
+    """A merge of a duplicate actor into another, with every reference it moved, so it can be undone."""
+
+    merged = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="merges_away", help_text="The duplicate that was merged."
+    )
+    into = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="merges_in", help_text="The actor kept.")
+    moved = models.JSONField(
+        default=dict, help_text="What moved, by relation: the ids of the rows that pointed at the duplicate."
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True, help_text="When the merge was undone, if it was.")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(merged=F("into")),
+                name="actor_merge_not_into_itself",
+                violation_error_message="An actor cannot be merged into itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.merged_id} → {self.into_id}"

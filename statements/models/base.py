@@ -45,13 +45,21 @@ class TimestampedModel(models.Model):
 
 
 class StableKeyModel(TimestampedModel):
-    """A curated record with a UUID that stays the same across databases, exports and imports."""
+    """A curated record with a UUID that stays the same across databases, exports and imports.
+
+    `version` counts the record's changes: every update service raises it by one in the same
+    statement that checks the version the writer last read, so concurrent edits cannot
+    silently overwrite each other (it is the API's ETag).
+    """
 
     uuid = models.UUIDField(
         default=uuid.uuid4,
         unique=True,
         editable=False,
         help_text="Stable identifier, the same in every copy of the dataset.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Number of changes made to the record; its ETag in the API."
     )
 
     class Meta:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from statements.choices import CommunicationKind, ParticipantRole
 from statements.models.base import DatedModel, StableKeyModel, choices_constraint
@@ -38,7 +39,10 @@ class Communication(StableKeyModel, DatedModel):
     )
     topics = models.ManyToManyField("statements.Topic", blank=True, related_name="communications")
     sources = models.ManyToManyField(
-        "statements.Source", blank=True, related_name="communications", help_text="Documents that report it."
+        "statements.Source",
+        blank=True,
+        related_name="communications",
+        help_text="Documents that report it.",
     )
     regarding = models.ForeignKey(
         "self",
@@ -51,6 +55,8 @@ class Communication(StableKeyModel, DatedModel):
     participants = models.ManyToManyField(
         "statements.Actor", through="Participation", related_name="communications", blank=True
     )
+
+    history = HistoricalRecords(m2m_fields=["topics", "sources"])
 
     class Meta:
         ordering = ["-date", "title", "id"]
@@ -98,6 +104,8 @@ class Participation(models.Model):
         default=ParticipantRole.PARTICIPANT,
         help_text="The actor's part.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["communication", "id"]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from statements.choices import PlaceKind
 from statements.models.base import AliasBase, CountryCodeField, StableKeyModel, choices_constraint
@@ -42,6 +43,8 @@ class Place(StableKeyModel):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
         help_text="WGS 84 longitude in degrees.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -82,6 +85,8 @@ class PlaceAlias(AliasBase):
     """Another name a place is known by."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
+
+    history = HistoricalRecords()
 
     class Meta(AliasBase.Meta):
         verbose_name_plural = "place aliases"

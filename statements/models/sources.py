@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from statements.choices import SourceKind
 from statements.models.base import DatedModel, StableKeyModel, choices_constraint
@@ -40,7 +41,10 @@ class Source(StableKeyModel, DatedModel):
         help_text="The outlet or body that published it.",
     )
     authors = models.ManyToManyField(
-        "statements.Actor", blank=True, related_name="authored_sources", help_text="Who wrote it."
+        "statements.Actor",
+        blank=True,
+        related_name="authored_sources",
+        help_text="Who wrote it.",
     )
     language = models.CharField(
         max_length=35, default="en", validators=[language_tag_validator], help_text="BCP 47 language tag."
@@ -53,6 +57,8 @@ class Source(StableKeyModel, DatedModel):
         editable=False,
         help_text="SHA-256 of the body, so the same text is not stored twice.",
     )
+
+    history = HistoricalRecords(m2m_fields=["authors"])
 
     class Meta:
         ordering = ["-date", "title", "id"]

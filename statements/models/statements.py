@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from statements.anchoring import AnchorError, find_unique_span
 from statements.choices import CurationStatus, DatePrecision, StatementKind
@@ -37,7 +38,10 @@ class Statement(StableKeyModel, DatedModel):
         help_text="The capacity the speaker spoke in.",
     )
     addressees = models.ManyToManyField(
-        "statements.Actor", blank=True, related_name="statements_addressed", help_text="Who it was said to."
+        "statements.Actor",
+        blank=True,
+        related_name="statements_addressed",
+        help_text="Who it was said to.",
     )
     reported_by = models.ForeignKey(
         "statements.Actor",
@@ -71,10 +75,16 @@ class Statement(StableKeyModel, DatedModel):
     )
     topics = models.ManyToManyField("statements.Topic", blank=True, related_name="statements")
     mentioned_actors = models.ManyToManyField(
-        "statements.Actor", blank=True, related_name="statements_mentioning", help_text="Actors the statement names."
+        "statements.Actor",
+        blank=True,
+        related_name="statements_mentioning",
+        help_text="Actors the statement names.",
     )
     mentioned_places = models.ManyToManyField(
-        "statements.Place", blank=True, related_name="statements_mentioning", help_text="Places the statement names."
+        "statements.Place",
+        blank=True,
+        related_name="statements_mentioning",
+        help_text="Places the statement names.",
     )
     in_reply_to = models.ForeignKey(
         "self",
@@ -109,6 +119,8 @@ class Statement(StableKeyModel, DatedModel):
         related_name="+",
         help_text="The user who last changed it.",
     )
+
+    history = HistoricalRecords(m2m_fields=["addressees", "topics", "mentioned_actors", "mentioned_places"])
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from statements.models.base import StableKeyModel
 
@@ -21,6 +22,8 @@ class Topic(StableKeyModel):
         related_name="children",
         help_text="The broader topic.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]

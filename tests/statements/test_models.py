@@ -13,6 +13,7 @@ from statements.choices import CurationStatus, DatePrecision, ParticipantRole, S
 from statements.models import (
     Actor,
     ActorAlias,
+    ActorMerge,
     Communication,
     Participation,
     Place,
@@ -620,6 +621,11 @@ CHECK_CONSTRAINT_CASES = [
     ),
     ("place_not_within_itself", PlaceFactory, lambda row: {"parent": F("id")}),
     ("topic_not_narrower_than_itself", TopicFactory, lambda row: {"parent": F("id")}),
+    (
+        "actor_merge_not_into_itself",
+        lambda: ActorMerge.objects.create(merged=ActorFactory(), into=ActorFactory()),
+        lambda row: {"into": F("merged")},
+    ),
     ("source_kind_valid", SourceFactory, lambda row: {"kind": "rumour"}),
     ("source_url_not_blank", SourceFactory, lambda row: {"url": ""}),
     ("source_body_not_blank", SourceFactory, lambda row: {"body": ""}),
