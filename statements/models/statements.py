@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -101,6 +102,31 @@ class Statement(StableKeyModel, DatedModel):
         db_index=True,
         help_text="Where the statement stands in curation.",
     )
+    confidence = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="How sure the extractor was that it found a statement and its speaker, from 0 to 1.",
+    )
+    extractor = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text='The extractor that proposed the statement, as "name version"; blank when a curator recorded it.',
+    )
+    speaker_proposed_name = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="The extractor's name for a speaker no stored actor matched: a new actor for a curator to confirm.",
+    )
+    extraction_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Fingerprint of the statement as the extractor wrote it; once it differs, a curator has changed it.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -153,6 +179,11 @@ class Statement(StableKeyModel, DatedModel):
                 condition=~Q(status=CurationStatus.VERIFIED) | Q(speaker__isnull=False),
                 name="statement_verified_has_speaker",
                 violation_error_message="A verified statement needs a resolved speaker.",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1),
+                name="statement_confidence_between_0_and_1",
+                violation_error_message="A confidence is a number from 0 to 1.",
             ),
             models.CheckConstraint(
                 condition=~Q(in_reply_to=F("id")),

@@ -651,6 +651,8 @@ CHECK_CONSTRAINT_CASES = [
         lambda row: {"status": CurationStatus.VERIFIED},
     ),
     ("statement_not_reply_to_itself", StatementFactory, lambda row: {"in_reply_to": F("id")}),
+    ("statement_confidence_between_0_and_1", StatementFactory, lambda row: {"confidence": 1.5}),
+    ("statement_confidence_between_0_and_1", StatementFactory, lambda row: {"confidence": -0.1}),
 ]
 for model_name, factory in [
     ("source", SourceFactory),
