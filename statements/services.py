@@ -431,3 +431,8 @@ def statements_set_status(*, statements: models.QuerySet, status: str, user=None
     if user is not None and getattr(user, "is_authenticated", False):
         changes["updated_by"] = user
     return Statement.objects.filter(pk__in=statements.values("pk")).update(**changes)
+
+# Merging actors (implemented in statements.merging, which needs nothing from this module)
+
+from statements.merging import actor_merge as actor_merge  # noqa: E402
+from statements.merging import actor_merge_undo as actor_merge_undo  # noqa: E402
