@@ -17,7 +17,17 @@ from statements.choices import (
     SourceKind,
     StatementKind,
 )
-from statements.models import Actor, Communication, Participation, Place, Position, Source, Statement, Topic
+from statements.models import (
+    Actor,
+    ActorMerge,
+    Communication,
+    Participation,
+    Place,
+    Position,
+    Source,
+    Statement,
+    Topic,
+)
 from statements.selectors import SEARCH_FIELDS, actor_search, full_text_search, topic_ids_with_descendants
 from statements.text import normalize_name
 
@@ -164,16 +174,45 @@ class ActorFilterSet(django_filters.FilterSet):
         max_length=300,
         help_text="Name or alias contains this, ignoring case, accents and apostrophe style.",
     )
+    include_merged = django_filters.BooleanFilter(
+        method="filter_include_merged",
+        help_text="Also list actors merged into another (they have `merged_into`); lists leave them out by default.",
+    )
 
     class Meta:
         model = Actor
         fields = ["kind", "country", "affiliation", "wikidata_id"]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        view = (getattr(self.request, "parser_context", None) or {}).get("view")
+        # Only lists hide merged actors: a merged actor's own address keeps answering, pointing at the actor kept.
+        if not self.form.cleaned_data.get("include_merged") and not getattr(view, "detail", False):
+            queryset = queryset.filter(merged_into__isnull=True)
+        return queryset
+
+    def filter_include_merged(self, queryset, name, value):
+        return queryset  # Applied in filter_queryset, since leaving the parameter out hides merged actors.
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(country=value.upper())
 
     def filter_search(self, queryset, name, value):
         return actor_search(queryset, value) if value.strip() else queryset
+
+
+class ActorMergeFilterSet(django_filters.FilterSet):
+    """Filters for merges of duplicate actors."""
+
+    merged = IdsFilter(queryset=Actor.objects.all(), help_text="Merges of these duplicates.")
+    into = IdsFilter(queryset=Actor.objects.all(), help_text="Merges into these actors.")
+    undone = django_filters.BooleanFilter(
+        field_name="undone_at", lookup_expr="isnull", exclude=True, help_text="Whether the merge was undone."
+    )
+
+    class Meta:
+        model = ActorMerge
+        fields = ["merged", "into"]
 
 
 class PositionFilterSet(django_filters.FilterSet):

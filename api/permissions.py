@@ -15,3 +15,12 @@ class ModelPermissionsOrConfiguredAnonymousRead(permissions.DjangoModelPermissio
         if request.method in permissions.SAFE_METHODS:
             return settings.API_ANONYMOUS_READ or bool(request.user and request.user.is_authenticated)
         return super().has_permission(request, view)
+
+
+class CanMergeActors(ModelPermissionsOrConfiguredAnonymousRead):
+    """Merging actors and undoing merges needs the permission to change actors, on whichever resource it is done."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return super().has_permission(request, view)
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm("statements.change_actor"))

@@ -11,6 +11,7 @@ app_name = "api"
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = True
 router.register("actors", views.ActorViewSet, basename="actor")
+router.register("actor-merges", views.ActorMergeViewSet, basename="actor-merge")
 router.register("positions", views.PositionViewSet, basename="position")
 router.register("places", views.PlaceViewSet, basename="place")
 router.register("topics", views.TopicViewSet, basename="topic")

@@ -14,9 +14,11 @@ from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from api.filtersets import (
     ActorFilterSet,
+    ActorMergeFilterSet,
     CommunicationFilterSet,
     PlaceFilterSet,
     PositionFilterSet,
@@ -26,15 +28,17 @@ from api.filtersets import (
 )
 from api.pagination import KeysetPagination
 from api.parsers import BoundedJSONParser
+from api.permissions import CanMergeActors
 from api.serializers.actors import ActorSerializer
 from api.serializers.communications import CommunicationSerializer
+from api.serializers.merging import ActorMergeRequestSerializer, ActorMergeSerializer
 from api.serializers.places import PlaceSerializer
 from api.serializers.positions import PositionSerializer
 from api.serializers.sources import SourceSerializer, SourceSummarySerializer
 from api.serializers.statements import StatementSerializer
 from api.serializers.topics import TopicSerializer
 from statements import selectors, services
-from statements.models import Actor, Communication, Place, Position, Source, Topic
+from statements.models import Actor, ActorMerge, Communication, Place, Position, Source, Topic
 
 #: Ids in URLs: digits that fit a 64-bit key, so a huge number is a 404 rather than a database error.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -95,7 +99,7 @@ STATEMENT_LIST_ACTION = {
 class ActorViewSet(ServiceModelViewSet):
     """People, organisations, government bodies, media outlets, groups and unnamed sources."""
 
-    queryset = Actor.objects.select_related("affiliation").prefetch_related("aliases")
+    queryset = Actor.objects.select_related("affiliation", "merged_into").prefetch_related("aliases")
     serializer_class = ActorSerializer
     filterset_class = ActorFilterSet
     ordering_fields = {"name": "name", "created": "created_at", "updated": "updated_at"}
@@ -123,6 +127,44 @@ class ActorViewSet(ServiceModelViewSet):
         actor = get_object_or_404(Actor, pk=pk)
         queryset = selectors.communication_list().filter(pk__in=actor.participations.values("communication_id"))
         return self.paginated_list(queryset)
+
+    @extend_schema(
+        summary="Merge the actor into another",
+        description="Every reference to this actor moves to `into`, in one transaction. This actor stays, with "
+        "`merged_into` set, so its address keeps answering; lists leave it out unless `include_merged=true`. "
+        "Needs the permission to change actors. Undo it with `POST /api/v1/actor-merges/{id}/undo/`.",
+        request=ActorMergeRequestSerializer,
+        responses=ActorMergeSerializer,
+    )
+    @action(detail=True, methods=["post"], permission_classes=[CanMergeActors], filter_backends=[])
+    def merge(self, request, pk=None):
+        actor = get_object_or_404(Actor, pk=pk)
+        serializer = ActorMergeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        merge = services.actor_merge(merged=actor, into=serializer.validated_data["into"], user=request.user)
+        return Response(ActorMergeSerializer(merge, context=self.get_serializer_context()).data)
+
+
+class ActorMergeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Merges of duplicate actors, newest first; undoing one needs the permission to change actors."""
+
+    queryset = ActorMerge.objects.select_related("merged", "into", "merged_by", "undone_by")
+    serializer_class = ActorMergeSerializer
+    filterset_class = ActorMergeFilterSet
+    permission_classes = [CanMergeActors]
+    lookup_value_regex = ID_PATTERN
+
+    @extend_schema(
+        summary="Undo the merge",
+        description="The rows the merge moved that still point at the actor kept move back, and the duplicate is "
+        "itself again. Merges are undone newest first: a kept actor merged again since must be unmerged first.",
+        request=None,
+        responses=ActorMergeSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def undo(self, request, pk=None):
+        merge = services.actor_merge_undo(merge=self.get_object(), user=request.user)
+        return Response(self.get_serializer(merge).data)
 
 
 class PositionViewSet(ServiceModelViewSet):

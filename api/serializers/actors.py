@@ -33,6 +33,13 @@ class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
         allow_null=True,
         help_text="For an unnamed source, the actor it belongs to.",
     )
+    merged_into = EmbeddedRelatedField(
+        ActorBriefSerializer,
+        read_only=True,
+        allow_null=True,
+        help_text="Null, or the actor this duplicate was merged into: every reference to it now points there, "
+        "and its address keeps answering so that links to it still work.",
+    )
 
     class Meta:
         model = Actor
@@ -48,6 +55,7 @@ class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
             "country",
             "wikidata_id",
             "affiliation",
+            "merged_into",
             "created_at",
             "updated_at",
         ]

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from statements.admin.actors import ActorAdmin, PositionAdmin
 from statements.admin.communications import CommunicationAdmin
+from statements.admin.merging import ActorMergeAdmin
 from statements.admin.places import PlaceAdmin, TopicAdmin
 from statements.admin.sources import SourceAdmin
 from statements.admin.statements import StatementAdmin
@@ -14,6 +15,7 @@ admin.site.index_title = "Curate actors, communications, sources and statements"
 
 __all__ = [
     "ActorAdmin",
+    "ActorMergeAdmin",
     "CommunicationAdmin",
     "PlaceAdmin",
     "PositionAdmin",

@@ -14,6 +14,7 @@ from statements.admin.base import (
     counted_link,
     link_to,
 )
+from statements.admin.merging import ActorMergingAdminMixin
 from statements.models import Actor, ActorAlias, Communication, Participation, Position, Source, Statement
 
 
@@ -52,7 +53,7 @@ class HasAffiliationFilter(PresenceFilter):
 
 
 @admin.register(Actor)
-class ActorAdmin(FoldedAliasSearchMixin, RecordAdmin):
+class ActorAdmin(ActorMergingAdminMixin, FoldedAliasSearchMixin, RecordAdmin):
     """Actors, searchable by name, alias (accents and apostrophes folded), slug and Wikidata id."""
 
     list_display = [
