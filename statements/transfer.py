@@ -145,7 +145,20 @@ RECORD_TYPES = (
     RecordType(
         "statement",
         Statement,
-        ("kind", "text", "speaker_as_written", "span_start", "span_end", "status", *_DATED, *_STAMPS),
+        (
+            "kind",
+            "text",
+            "speaker_as_written",
+            "span_start",
+            "span_end",
+            "status",
+            *_DATED,
+            "confidence",
+            "extractor",
+            "speaker_proposed_name",
+            "extraction_digest",
+            *_STAMPS,
+        ),
         references=("speaker", "position", "reported_by", "communication", "source", "in_reply_to"),
         many=("addressees", "topics", "mentioned_actors", "mentioned_places"),
     ),
@@ -219,6 +232,10 @@ def _decode_value(model_field: models.Field, raw: Any) -> Any:
         if not isinstance(raw, bool):
             raise ValueError("must be true or false")
         return raw
+    if isinstance(model_field, models.FloatField):
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise ValueError("must be a number")
+        return float(raw)
     if isinstance(model_field, models.IntegerField):
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise ValueError("must be an integer")

@@ -1,0 +1,65 @@
+"""The bulk export over HTTP: the dataset as JSON Lines, streamed as `manage.py export_statements` writes it."""
+
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from statements import transfer
+from statements.models import Statement
+
+NDJSON = "application/x-ndjson"
+#: Bytes gathered before a chunk goes to the client: one write per line would cost more than the lines.
+STREAM_BLOCK_SIZE = 64 * 1024
+
+
+class ErrorsAsJSON(BaseContentNegotiation):
+    """The export is always JSON Lines and its errors always JSON, whatever the client's Accept header says."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class StatementExportView(APIView):
+    """Every curated record as one JSON object per line, in dependency order, streamed."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = ErrorsAsJSON
+    # The permissions are those of statements: whoever may read them may export.
+    queryset = Statement.objects.none()
+
+    @extend_schema(
+        operation_id="export_statements",
+        summary="Export the dataset as JSON Lines",
+        description=(
+            "The whole curated dataset in the statements-jsonl format, streamed: a header line, then one "
+            "self-contained record per line (topics, places, actors, positions, sources, communications, "
+            "statements), each referring to others by their stable key. The same data always gives the "
+            "same bytes; `manage.py import_statements` reads it back. Readable by whoever may read statements."
+        ),
+        responses={(200, NDJSON): OpenApiResponse(OpenApiTypes.STR, description="JSON Lines, UTF-8.")},
+    )
+    def get(self, request):
+        response = StreamingHttpResponse(_in_blocks(transfer.export_lines()), content_type=f"{NDJSON}; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="statements.jsonl"'
+        return response
+
+
+def _in_blocks(lines: Iterable[str]) -> Iterator[bytes]:
+    block, size = [], 0
+    for line in lines:
+        encoded = line.encode("utf-8")
+        block.append(encoded)
+        size += len(encoded)
+        if size >= STREAM_BLOCK_SIZE:
+            yield b"".join(block)
+            block, size = [], 0
+    if block:
+        yield b"".join(block)
