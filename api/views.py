@@ -31,6 +31,7 @@ from api.parsers import BoundedJSONParser
 from api.permissions import CanMergeActors
 from api.serializers.actors import ActorSerializer
 from api.serializers.communications import CommunicationSerializer
+from api.serializers.extraction import ExtractionResultSerializer
 from api.serializers.merging import ActorMergeRequestSerializer, ActorMergeSerializer
 from api.serializers.places import PlaceSerializer
 from api.serializers.positions import PositionSerializer
@@ -227,6 +228,45 @@ class SourceViewSet(ServiceModelViewSet):
     def statements(self, request, pk=None):
         source = get_object_or_404(Source.objects.only("pk"), pk=pk)
         return self.paginated_list(self.get_queryset().filter(source=source))
+
+    @extend_schema(
+        summary="Propose the statements in the source's text as drafts",
+        description=(
+            "Runs the quote extractor on the source's body and records what it finds as draft statements, "
+            "with speakers, addressees and intermediaries matched to stored actors by name and alias (an "
+            "unmatched speaker is named in `speaker_proposed_name`; no actor is created). Each draft carries "
+            "the extractor's `confidence` and `extractor` (name and version). Running it again creates no "
+            "duplicates and never changes or deletes a statement a curator has verified, rejected or edited; "
+            "an untouched draft of an earlier run that this run proposes differently or no longer proposes is "
+            "removed. Needs the permission to add statements."
+        ),
+        request=None,
+        responses=ExtractionResultSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        # The permission check reads the model from the action's queryset: extracting adds statements.
+        queryset=selectors.statement_list(),
+        serializer_class=ExtractionResultSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def extract(self, request, pk=None):
+        source = get_object_or_404(Source.objects.only("pk"), pk=pk)
+        result = services.source_extract_statements(source=source, user=request.user)
+        standing = {statement.pk for statement in result.statements}
+        statements = selectors.statement_list().filter(pk__in=standing).order_by("span_start", "id")
+        serializer = ExtractionResultSerializer(
+            {
+                "created": len(result.created),
+                "unchanged": len(result.unchanged),
+                "removed": result.removed,
+                "statements": statements,
+            },
+            context=self.get_serializer_context(),
+        )
+        return Response(serializer.data)
 
 
 class CommunicationViewSet(ServiceModelViewSet):

@@ -115,8 +115,11 @@ class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
             "kind",
             "text",
             "status",
+            "confidence",
+            "extractor",
             "speaker",
             "speaker_as_written",
+            "speaker_proposed_name",
             "position",
             "addressees",
             "reported_by",
@@ -137,7 +140,14 @@ class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
             "created_by",
             "updated_by",
         ]
-        read_only_fields = ["uuid", "created_at", "updated_at"]
+        read_only_fields = [
+            "uuid",
+            "confidence",
+            "extractor",
+            "speaker_proposed_name",
+            "created_at",
+            "updated_at",
+        ]
 
     @extend_schema_field(SelectorsSerializer(allow_null=True))
     def get_selectors(self, statement: Statement):

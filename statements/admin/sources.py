@@ -17,6 +17,7 @@ from statements.admin.base import (
     link_to,
     record_link_filter,
 )
+from statements.admin.extraction import SourceExtractionMixin
 from statements.models import Actor, Communication, Source, Statement
 
 
@@ -52,7 +53,7 @@ class SourceStatementInline(RecordTabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordAdmin):
+class SourceAdmin(SourceExtractionMixin, RecordAdmin):
     """Source documents; the text shows every anchored statement highlighted and linked."""
 
     list_display = ["title", "kind", "publisher_link", "dated", "language", "statements_taken", "communications"]

@@ -13,6 +13,7 @@ from statements.admin.base import (
     link_to,
     record_link_filter,
 )
+from statements.admin.extraction import DraftReviewMixin
 from statements.anchoring import context_around
 from statements.choices import CurationStatus, StatementKind
 from statements.models import Actor, Communication, Place, Position, Source, Statement
@@ -39,7 +40,7 @@ class AnchoredFilter(PresenceFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(RecordAdmin):
+class StatementAdmin(DraftReviewMixin, RecordAdmin):
     """Statements, with bulk curation actions and the source text around each quote."""
 
     list_display = [
@@ -90,16 +91,37 @@ class StatementAdmin(RecordAdmin):
         "mentioned_places",
         "in_reply_to",
     ]
-    readonly_fields = [*TIMESTAMP_FIELDS, "created_by", "updated_by", "source_context"]
+    readonly_fields = [
+        *TIMESTAMP_FIELDS,
+        "created_by",
+        "updated_by",
+        "source_context",
+        "speaker_proposed_name",
+        "confidence",
+        "extractor",
+    ]
     fieldsets = [
         (None, {"fields": ["kind", "text", "status"]}),
-        ("Who", {"fields": ["speaker", "speaker_as_written", "position", "addressees", "reported_by"]}),
+        (
+            "Who",
+            {
+                "fields": [
+                    "speaker",
+                    "speaker_as_written",
+                    "speaker_proposed_name",
+                    "position",
+                    "addressees",
+                    "reported_by",
+                ]
+            },
+        ),
         (
             "Where it was said and read",
             {"fields": ["communication", "source", "span_start", "span_end", "source_context"]},
         ),
         ("Date", {"fields": ["date", "date_precision", "date_expression"]}),
         ("About", {"fields": ["topics", "mentioned_actors", "mentioned_places", "in_reply_to"]}),
+        ("Extraction", {"fields": ["extractor", "confidence"], "classes": ["collapse"]}),
         ("Record", {"fields": [*TIMESTAMP_FIELDS, "created_by", "updated_by"], "classes": ["collapse"]}),
     ]
     actions = ["mark_verified", "mark_rejected", "mark_draft"]

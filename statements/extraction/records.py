@@ -28,8 +28,8 @@ def _party(mention: Mention | None, resolver: ActorResolver | None) -> dict | No
         return None
     party = mention.as_dict()
     party["actor_id"] = None
-    if resolver is not None and mention.via != "pronoun-unresolved":
-        resolution = resolver.resolve(mention.name, kind=mention.kind, as_written=mention.as_written)
+    resolution = resolver.resolve_mention(mention) if resolver is not None else None
+    if resolution is not None:
         party["actor_id"] = resolution.actor_id
         party["resolution"] = resolution.as_dict()
     return party

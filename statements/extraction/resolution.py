@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from statements.extraction import lexicon
+from statements.extraction.types import Mention
 from statements.text import normalize_name
 
 MATCHED = "matched"
 AMBIGUOUS = "ambiguous"
 NEW = "new"
+# How the extractor marks a pronoun it could not tie to anyone: there is no name to match.
+UNRESOLVED_PRONOUN = "pronoun-unresolved"
 
 _ARTICLES = ("the ", "a ", "an ")
 _PERSON_KINDS = frozenset({"person"})
@@ -153,6 +156,12 @@ class ActorResolver:
                 if len(found) > 1:
                     return Resolution(name, AMBIGUOUS, candidate_ids=tuple(actor.id for actor in found))
         return Resolution(name, NEW, proposed_kind=_proposed_kind(kind))
+
+    def resolve_mention(self, mention: Mention) -> Resolution | None:
+        """The actor a speaker, addressee or intermediary found in text refers to; None for an unresolved pronoun."""
+        if mention.via == UNRESOLVED_PRONOUN:
+            return None
+        return self.resolve(mention.name, kind=mention.kind, as_written=mention.as_written)
 
     @staticmethod
     def _narrow(found: list[ActorCandidate], kind: str) -> list[ActorCandidate]:
