@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -77,7 +78,7 @@ class RecordType:
     alias_model: type[models.Model] | None = None
     has_participants: bool = False
 
-    @property
+    @cached_property
     def self_references(self) -> tuple[str, ...]:
         """References to the same type, which decide the order of records within the type."""
         return tuple(name for name in self.references if self.model._meta.get_field(name).related_model is self.model)
