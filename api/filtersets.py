@@ -96,6 +96,28 @@ class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = IdsField
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false`, as the schema says; anything else is refused rather than read as "not given"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A boolean query parameter that refuses values other than `true` and `false` with a 400."""
+
+    field_class = StrictBooleanField
+
+
 class RangeParameterErrorsMixin:
     """Errors of a range filter name the parameter at fault (`date_after`), not the filter behind it (`date`)."""
 
@@ -174,7 +196,7 @@ class ActorFilterSet(django_filters.FilterSet):
         max_length=300,
         help_text="Name or alias contains this, ignoring case, accents and apostrophe style.",
     )
-    include_merged = django_filters.BooleanFilter(
+    include_merged = StrictBooleanFilter(
         method="filter_include_merged",
         help_text="Also list actors merged into another (they have `merged_into`); lists leave them out by default.",
     )
@@ -206,7 +228,7 @@ class ActorMergeFilterSet(django_filters.FilterSet):
 
     merged = IdsFilter(queryset=Actor.objects.all(), help_text="Merges of these duplicates.")
     into = IdsFilter(queryset=Actor.objects.all(), help_text="Merges into these actors.")
-    undone = django_filters.BooleanFilter(
+    undone = StrictBooleanFilter(
         field_name="undone_at", lookup_expr="isnull", exclude=True, help_text="Whether the merge was undone."
     )
 

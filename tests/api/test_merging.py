@@ -141,3 +141,12 @@ def test_merge_log_lists_and_filters(api_client, pair):
         "statement.speaker": 1,
         "actor_alias.added": 1,
     }
+
+
+@pytest.mark.parametrize(("path", "parameter"), [("actors", "include_merged"), ("actor-merges", "undone")])
+@pytest.mark.parametrize("value", ["yes", "1", "True"])
+def test_boolean_filters_take_only_true_or_false(api_client, path, parameter, value):
+    response = api_client.get(f"{API}/{path}/", {parameter: value})
+
+    assert response.status_code == 400
+    assert error_attrs(response) == {parameter}
