@@ -8,6 +8,8 @@ from django.db.models import ProtectedError, RestrictedError
 from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
 from rest_framework import exceptions, serializers, status
 
+from statements.conflicts import RecordInUseError, StaleRecordError
+
 
 class Conflict(exceptions.APIException):
     """The request conflicts with the data as it stands (a delete others depend on, a duplicate)."""
@@ -17,6 +19,14 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PreconditionFailed(exceptions.APIException):
+    """The record changed since the version the request's If-Match names; nothing was written."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since the version the If-Match header names."
+    default_code = "precondition_failed"
+
+
 def _dependents(error: ProtectedError | RestrictedError) -> str:
     objects = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
     counts = Counter(str(obj._meta.verbose_name_plural) for obj in objects)
@@ -24,9 +34,13 @@ def _dependents(error: ProtectedError | RestrictedError) -> str:
 
 
 class ExceptionHandler(StandardizedExceptionHandler):
-    """Turns domain errors into API errors: field validation into 400, refused deletes into 409."""
+    """Turns domain errors into API errors: invalid fields 400, refused deletes 409, stale writes 412."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, StaleRecordError):
+            return PreconditionFailed(stale_record_detail(exc.instance, exc.current_version))
+        if isinstance(exc, RecordInUseError):
+            return Conflict(exc.messages[0])
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(detail=serializers.as_serializer_error(exc))
         if isinstance(exc, ProtectedError | RestrictedError):
@@ -34,3 +48,14 @@ class ExceptionHandler(StandardizedExceptionHandler):
         if isinstance(exc, IntegrityError):
             return Conflict("The request conflicts with existing data.")
         return super().convert_known_exceptions(exc)
+
+
+def stale_record_detail(record, current_version: int | None) -> str:
+    """What a client whose If-Match is out of date needs to know: the record's current ETag, if it still exists."""
+    name = record._meta.verbose_name
+    if current_version is None:
+        return f"The {name} no longer exists; nothing was changed."
+    return (
+        f"The {name} has changed since the version you sent in If-Match: it is now at version {current_version} "
+        f'(ETag "{current_version}"). Read it again and reapply your change; nothing was changed.'
+    )

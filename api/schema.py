@@ -1,5 +1,7 @@
 """OpenAPI generation: error responses documented on every operation from one shared component."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from rest_framework.permissions import SAFE_METHODS
 
@@ -7,6 +9,38 @@ from api.permissions import ModelPermissionsOrConfiguredAnonymousRead
 
 # Errors only a request with a body can cause.
 WRITE_ONLY_ERRORS = {"409", "413"}
+
+# Conditional requests on one record (see ServiceModelViewSet): the ETag each response carries, by action,
+# and the precondition header each action reads.
+ETAG_STATUS_CODES = {"create": [201], "retrieve": [200, 304], "update": [200], "partial_update": [200]}
+PRECONDITION_HEADERS = {
+    "retrieve": OpenApiParameter(
+        "If-None-Match",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description=(
+            "ETags of versions of the record the client holds, or `*`. When one is the current version the "
+            "response is 304 Not Modified, without a body."
+        ),
+    ),
+    "update": OpenApiParameter(
+        "If-Match",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description=(
+            "The ETag of the version of the record the change is based on (from its last read or write). "
+            "If the record has changed since, nothing is written and the response is 412 Precondition "
+            "Failed naming the current version; a value that is not a current ETag, malformed or weak, "
+            "never matches. Without If-Match the write applies to whatever version is current."
+        ),
+    ),
+}
+PRECONDITION_HEADERS["partial_update"] = PRECONDITION_HEADERS["destroy"] = PRECONDITION_HEADERS["update"]
+ETAG_HEADER_DESCRIPTION = (
+    "The version of the record this response represents. Send it back in If-Match to change or delete "
+    "the record only if nobody else has since, or in If-None-Match to read it only if it has changed. It "
+    "changes with every write to the record itself, including its aliases, participants and links."
+)
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
@@ -34,7 +68,42 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             auths.append({})
         return auths
 
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        action = self._conditional_record_action()
+        if action in PRECONDITION_HEADERS:
+            parameters.append(PRECONDITION_HEADERS[action])
+        if action in ETAG_STATUS_CODES:
+            parameters.append(
+                OpenApiParameter(
+                    "ETag",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description=ETAG_HEADER_DESCRIPTION,
+                    response=ETAG_STATUS_CODES[action],
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction == "response" and self._conditional_record_action() == "retrieve":
+            not_modified = OpenApiResponse(
+                description="Not modified: the If-None-Match header names the current version."
+            )
+            responses["304"] = self._get_response_for_code(not_modified, "304", direction=direction)
+        return responses
+
+    def _conditional_record_action(self) -> str | None:
+        """The action when this operation reads or writes one versioned record, else None."""
+        action = getattr(self.view, "action", None)
+        if hasattr(self.view, "if_match_version") and (action in ETAG_STATUS_CODES or action in PRECONDITION_HEADERS):
+            return action
+        return None
+
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
+        if status_code == "412" and self._conditional_record_action() not in PRECONDITION_HEADERS:
+            return False
         if status_code in WRITE_ONLY_ERRORS and self.method not in {"POST", "PUT", "PATCH", "DELETE"}:
             return False
         if status_code == "413" and self.method == "DELETE":

@@ -96,6 +96,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every write starts by raising the record's version. Taking SQLite's write lock when the transaction
+    # begins makes concurrent writers wait their turn (up to the timeout) instead of failing with
+    # "database is locked" when a reading transaction tries to start writing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,7 +154,7 @@ REST_FRAMEWORK = {
 }
 
 _ERROR_RESPONSE = "api.serializers.errors.ErrorResponseSerializer"
-_ERROR_STATUS_CODES = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "429"]
+_ERROR_STATUS_CODES = ["400", "401", "403", "404", "405", "406", "409", "412", "413", "415", "429"]
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "api.exceptions.ExceptionHandler",
     # Unhandled exceptions keep the API's error shape in development too.

@@ -407,7 +407,7 @@ def test_deleting_a_position_statements_refer_to_is_refused_on_the_form(admin_cl
 def test_a_write_refused_after_the_form_validated_is_shown_on_the_form(admin_client, monkeypatch, error):
     actor = ActorFactory(name="Before")
 
-    def refuse(*, instance, user=None):
+    def refuse(*, instance, user=None, expected_version=None):
         instance.save()  # the write happens, then is refused: it must be rolled back
         raise error
 
