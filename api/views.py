@@ -10,9 +10,10 @@ from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -26,12 +27,13 @@ from api.filtersets import (
     StatementFilterSet,
     TopicFilterSet,
 )
-from api.pagination import KeysetPagination
+from api.pagination import KeysetPagination, PageNumberPagination
 from api.parsers import BoundedJSONParser
 from api.permissions import CanMergeActors
 from api.serializers.actors import ActorSerializer
 from api.serializers.communications import CommunicationSerializer
 from api.serializers.extraction import ExtractionResultSerializer
+from api.serializers.history import DeletedStatementSerializer, HistoryEntrySerializer
 from api.serializers.merging import ActorMergeRequestSerializer, ActorMergeSerializer
 from api.serializers.places import PlaceSerializer
 from api.serializers.positions import PositionSerializer
@@ -39,7 +41,8 @@ from api.serializers.sources import SourceSerializer, SourceSummarySerializer
 from api.serializers.statements import StatementSerializer
 from api.serializers.topics import TopicSerializer
 from statements import selectors, services
-from statements.models import Actor, ActorMerge, Communication, Place, Position, Source, Topic
+from statements.history import deleted_records, history_entries, history_of, record_before
+from statements.models import Actor, ActorMerge, Communication, Place, Position, Source, Statement, Topic
 
 #: Ids in URLs: digits that fit a 64-bit key, so a huge number is a 404 rather than a database error.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -61,8 +64,8 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def service_arguments(self) -> dict[str, Any]:
-        """Arguments every service call of this resource gets besides the validated data."""
-        return {}
+        """Arguments every service call of this resource gets besides the validated data: who is writing."""
+        return {"user": self.request.user}
 
     def perform_create(self, serializer):
         record = type(self).create_service(**serializer.validated_data, **self.service_arguments())
@@ -76,6 +79,29 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     @transaction.atomic
     def perform_destroy(self, instance):
         instance.delete()
+
+    @extend_schema(
+        summary="Edit history of the record",
+        description=(
+            "Every change made to the record, newest first: when, whether it was created, changed or deleted, "
+            "by whom, why (for commands, imports and restores), and the fields it changed with their values "
+            "before and after. To-many relations are listed as ids."
+        ),
+        responses=HistoryEntrySerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=HistoryEntrySerializer,
+        filter_backends=[],
+        pagination_class=PageNumberPagination,
+    )
+    def history(self, request, pk=None):
+        model = self.get_queryset().model
+        get_object_or_404(model.objects.only("pk"), pk=pk)
+        page = self.paginate_queryset(history_of(model, pk))
+        entries = history_entries(page, record_before(page[-1]) if page else None)
+        return self.get_paginated_response(HistoryEntrySerializer(entries, many=True).data)
 
     def paginated_list(self, queryset):
         """A page of the queryset, filtered by the action's filter set."""
@@ -302,6 +328,44 @@ class StatementViewSet(ServiceModelViewSet):
 
     def service_arguments(self):
         return {"user": self.request.user}
+
+    @extend_schema(
+        summary="Deleted statements",
+        description=(
+            "Statements that were deleted and not restored, most recently deleted first, as their last "
+            "historical record has them. Restore one with `POST /statements/{id}/restore/`."
+        ),
+        responses=DeletedStatementSerializer(many=True),
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        serializer_class=DeletedStatementSerializer,
+        filter_backends=[],
+        pagination_class=PageNumberPagination,
+    )
+    def deleted(self, request):
+        page = self.paginate_queryset(deleted_records(Statement))
+        return self.get_paginated_response(DeletedStatementSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Restore a deleted statement",
+        description=(
+            "Brings a deleted statement back from its last historical record, with the same id and uuid and "
+            "its addressees, topics and mentions. Refused (400) when the id is in use again or a record it "
+            "refers to is gone; 404 when no deleted statement has the id. Needs the permission to add statements."
+        ),
+        request=None,
+        responses={201: StatementSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def restore(self, request, pk=None):
+        try:
+            statement = services.statement_restore(statement_id=int(pk), user=request.user)
+        except Statement.DoesNotExist as error:
+            raise NotFound(str(error)) from None
+        restored = self.get_queryset().get(pk=statement.pk)
+        return Response(self.get_serializer(restored).data, status=status.HTTP_201_CREATED)
 
 
 class TokenView(ObtainAuthToken):

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from statements.choices import CurationStatus, DatePrecision, ParticipantRole
 from statements.extraction import (
@@ -27,7 +28,7 @@ from statements.extraction import (
     extract,
     stored_actor_resolver,
 )
-from statements.history import acting_user, attribute_to, one_history_record
+from statements.history import acting_user, attribute_to, current_change_reason, one_history_record, record_history
 from statements.models import (
     Actor,
     ActorAlias,
@@ -84,13 +85,17 @@ def _set_relations(instance: models.Model, relations: dict[str, Iterable[models.
             getattr(instance, name).set(members)
 
 
-def _set_aliases(owner: models.Model, alias_model: type[models.Model], owner_field: str, names: Iterable[str]) -> None:
+def _set_aliases(
+    owner: models.Model, alias_model: type[models.Model], owner_field: str, names: Iterable[str], *, user=None
+) -> None:
     wanted = list(dict.fromkeys(" ".join(name.split()) for name in names if name and name.strip()))
-    alias_model.objects.filter(**{owner_field: owner}).exclude(name__in=wanted).delete()
+    # One by one, so each removed alias leaves a historical record naming who removed it.
+    for stale in alias_model.objects.filter(**{owner_field: owner}).exclude(name__in=wanted):
+        attribute_to(stale, user).delete()
     existing = set(alias_model.objects.filter(**{owner_field: owner}).values_list("name", flat=True))
     for name in wanted:
         if name not in existing:
-            validated_save(alias_model(**{owner_field: owner, "name": name}))
+            validated_save(attribute_to(alias_model(**{owner_field: owner, "name": name}), user))
 
 
 # Actors and positions
@@ -107,6 +112,7 @@ def actor_create(
     country: str = "",
     wikidata_id: str | None = None,
     affiliation: Actor | None = None,
+    user=None,
 ) -> Actor:
     """Record a new actor with its aliases."""
     actor = Actor(
@@ -118,18 +124,18 @@ def actor_create(
         wikidata_id=wikidata_id or None,
         affiliation=affiliation,
     )
-    validated_save(actor)
-    _set_aliases(actor, ActorAlias, "actor", aliases)
+    validated_save(attribute_to(actor, user))
+    _set_aliases(actor, ActorAlias, "actor", aliases, user=user)
     return actor
 
 
 @transaction.atomic
-def actor_update(*, actor: Actor, aliases: Sequence[str] | None = None, **fields: Any) -> Actor:
+def actor_update(*, actor: Actor, aliases: Sequence[str] | None = None, user=None, **fields: Any) -> Actor:
     """Change an actor's fields and, when given, replace its aliases."""
     _update_fields(actor, fields)
-    validated_save(actor)
+    validated_save(attribute_to(actor, user))
     if aliases is not None:
-        _set_aliases(actor, ActorAlias, "actor", aliases)
+        _set_aliases(actor, ActorAlias, "actor", aliases, user=user)
     return actor
 
 
@@ -142,19 +148,20 @@ def position_create(
     country: str = "",
     start_date=None,
     end_date=None,
+    user=None,
 ) -> Position:
     """Record a position an actor held."""
     position = Position(
         actor=actor, title=title, organization=organization, country=country, start_date=start_date, end_date=end_date
     )
-    return validated_save(position)
+    return validated_save(attribute_to(position, user))
 
 
 @transaction.atomic
-def position_update(*, position: Position, **fields: Any) -> Position:
+def position_update(*, position: Position, user=None, **fields: Any) -> Position:
     """Change a position's fields."""
     _update_fields(position, fields)
-    return validated_save(position)
+    return validated_save(attribute_to(position, user))
 
 
 # Places and topics
@@ -171,6 +178,7 @@ def place_create(
     parent: Place | None = None,
     latitude=None,
     longitude=None,
+    user=None,
 ) -> Place:
     """Record a new place with its aliases."""
     place = Place(
@@ -182,33 +190,33 @@ def place_create(
         latitude=latitude,
         longitude=longitude,
     )
-    validated_save(place)
-    _set_aliases(place, PlaceAlias, "place", aliases)
+    validated_save(attribute_to(place, user))
+    _set_aliases(place, PlaceAlias, "place", aliases, user=user)
     return place
 
 
 @transaction.atomic
-def place_update(*, place: Place, aliases: Sequence[str] | None = None, **fields: Any) -> Place:
+def place_update(*, place: Place, aliases: Sequence[str] | None = None, user=None, **fields: Any) -> Place:
     """Change a place's fields and, when given, replace its aliases."""
     _update_fields(place, fields)
-    validated_save(place)
+    validated_save(attribute_to(place, user))
     if aliases is not None:
-        _set_aliases(place, PlaceAlias, "place", aliases)
+        _set_aliases(place, PlaceAlias, "place", aliases, user=user)
     return place
 
 
 @transaction.atomic
-def topic_create(*, slug: str, name: str = "", description: str = "", parent: Topic | None = None) -> Topic:
+def topic_create(*, slug: str, name: str = "", description: str = "", parent: Topic | None = None, user=None) -> Topic:
     """Record a new topic; its name defaults to its slug in words."""
     topic = Topic(slug=slug, name=name or slug.replace("-", " ").capitalize(), description=description, parent=parent)
-    return validated_save(topic)
+    return validated_save(attribute_to(topic, user))
 
 
 @transaction.atomic
-def topic_update(*, topic: Topic, **fields: Any) -> Topic:
+def topic_update(*, topic: Topic, user=None, **fields: Any) -> Topic:
     """Change a topic's fields."""
     _update_fields(topic, fields)
-    return validated_save(topic)
+    return validated_save(attribute_to(topic, user))
 
 
 # Sources
@@ -228,6 +236,7 @@ def source_create(
     date_expression: str = "",
     language: str = "en",
     image_credit: str = "",
+    user=None,
 ) -> Source:
     """Record a source document; the same body text cannot be stored twice."""
     source = Source(
@@ -242,17 +251,19 @@ def source_create(
         language=language,
         image_credit=image_credit,
     )
-    validated_save(source)
-    source.authors.set(authors)
+    with one_history_record(attribute_to(source, user)):
+        validated_save(source)
+        source.authors.set(authors)
     return source
 
 
 @transaction.atomic
-def source_update(*, source: Source, authors: Iterable[Actor] | None = None, **fields: Any) -> Source:
+def source_update(*, source: Source, authors: Iterable[Actor] | None = None, user=None, **fields: Any) -> Source:
     """Change a source's fields and, when given, its authors."""
     _update_fields(source, fields)
-    validated_save(source)
-    _set_relations(source, {"authors": authors})
+    with one_history_record(attribute_to(source, user)):
+        validated_save(source)
+        _set_relations(source, {"authors": authors})
     return source
 
 
@@ -270,17 +281,25 @@ def _validate_participants(participants: Sequence[tuple[Actor, str]]) -> None:
 
 
 @transaction.atomic
-def communication_set_participants(*, communication: Communication, participants: Sequence[tuple[Actor, str]]) -> None:
+def communication_set_participants(
+    *, communication: Communication, participants: Sequence[tuple[Actor, str]], user=None
+) -> None:
     """Replace a communication's participants with (actor, role) pairs."""
     _validate_participants(participants)
     wanted = {(actor.pk, role) for actor, role in participants}
     current = {(p.actor_id, p.role): p for p in communication.participations.all()}
-    stale = [p.pk for key, p in current.items() if key not in wanted]
-    Participation.objects.filter(pk__in=stale).delete()
-    Participation.objects.bulk_create(
-        Participation(communication=communication, actor=actor, role=role)
-        for actor, role in participants
-        if (actor.pk, role) not in current
+    for key, participation in current.items():
+        if key not in wanted:
+            attribute_to(participation, user).delete()
+    bulk_create_with_history(
+        [
+            Participation(communication=communication, actor=actor, role=role)
+            for actor, role in participants
+            if (actor.pk, role) not in current
+        ],
+        Participation,
+        default_user=acting_user(user),
+        default_change_reason=current_change_reason(),
     )
 
 
@@ -301,6 +320,7 @@ def communication_create(
     participants: Sequence[tuple[Actor, str]] = (),
     topics: Iterable[Topic] = (),
     sources: Iterable[Source] = (),
+    user=None,
 ) -> Communication:
     """Record a communication with its participants, topics and reporting sources."""
     communication = Communication(
@@ -316,10 +336,11 @@ def communication_create(
         place=place,
         regarding=regarding,
     )
-    validated_save(communication)
-    communication_set_participants(communication=communication, participants=participants)
-    communication.topics.set(topics)
-    communication.sources.set(sources)
+    with one_history_record(attribute_to(communication, user)):
+        validated_save(communication)
+        communication.topics.set(topics)
+        communication.sources.set(sources)
+    communication_set_participants(communication=communication, participants=participants, user=user)
     return communication
 
 
@@ -330,14 +351,16 @@ def communication_update(
     participants: Sequence[tuple[Actor, str]] | None = None,
     topics: Iterable[Topic] | None = None,
     sources: Iterable[Source] | None = None,
+    user=None,
     **fields: Any,
 ) -> Communication:
     """Change a communication's fields and, when given, replace its participants, topics or sources."""
     _update_fields(communication, fields)
-    validated_save(communication)
+    with one_history_record(attribute_to(communication, user)):
+        validated_save(communication)
+        _set_relations(communication, {"topics": topics, "sources": sources})
     if participants is not None:
-        communication_set_participants(communication=communication, participants=participants)
-    _set_relations(communication, {"topics": topics, "sources": sources})
+        communication_set_participants(communication=communication, participants=participants, user=user)
     return communication
 
 
@@ -388,11 +411,12 @@ def statement_create(
         created_by=user,
         updated_by=user,
     )
-    validated_save(statement)
-    statement.addressees.set(addressees)
-    statement.topics.set(topics)
-    statement.mentioned_actors.set(mentioned_actors)
-    statement.mentioned_places.set(mentioned_places)
+    with one_history_record(attribute_to(statement, user)):
+        validated_save(statement)
+        statement.addressees.set(addressees)
+        statement.topics.set(topics)
+        statement.mentioned_actors.set(mentioned_actors)
+        statement.mentioned_places.set(mentioned_places)
     return statement
 
 
@@ -410,16 +434,17 @@ def statement_update(
     """Change a statement's fields and, when given, its to-many relations, recording who changed it."""
     _update_fields(statement, fields)
     statement.updated_by = user if user is not None else statement.updated_by
-    validated_save(statement)
-    _set_relations(
-        statement,
-        {
-            "addressees": addressees,
-            "topics": topics,
-            "mentioned_actors": mentioned_actors,
-            "mentioned_places": mentioned_places,
-        },
-    )
+    with one_history_record(attribute_to(statement, user)):
+        validated_save(statement)
+        _set_relations(
+            statement,
+            {
+                "addressees": addressees,
+                "topics": topics,
+                "mentioned_actors": mentioned_actors,
+                "mentioned_places": mentioned_places,
+            },
+        )
     return statement
 
 
@@ -430,7 +455,7 @@ def record_save(*, instance: models.Model, user=None) -> models.Model:
             instance.created_by = user
         instance.updated_by = user
     with transaction.atomic():
-        return validated_save(instance)
+        return validated_save(attribute_to(instance, user))
 
 
 @transaction.atomic
@@ -446,7 +471,59 @@ def statements_set_status(*, statements: models.QuerySet, status: str, user=None
     changes: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
     if user is not None and getattr(user, "is_authenticated", False):
         changes["updated_by"] = user
-    return Statement.objects.filter(pk__in=statements.values("pk")).update(**changes)
+    ids = list(Statement.objects.filter(pk__in=statements.values("pk")).values_list("pk", flat=True))
+    changed = Statement.objects.filter(pk__in=ids).update(**changes)
+    # QuerySet.update() sends no signals: record each statement's new state, with its to-many members, here.
+    record_history(list(Statement.objects.filter(pk__in=ids)), history_type="~", user=user)
+    return changed
+
+
+# History: bringing back deleted records
+
+
+@transaction.atomic
+def statement_restore(*, statement_id: int, user=None) -> Statement:
+    """Bring back a deleted statement from its last historical record: the same id, uuid and to-many members.
+
+    Raises Statement.DoesNotExist when no deleted statement has that id, and ValidationError when the
+    id is in use again or a record it refers to is gone.
+    """
+    last = Statement.history.filter(id=statement_id).order_by("-history_date", "-history_id").first()
+    if last is None or last.history_type != "-":
+        raise Statement.DoesNotExist(f"No deleted statement has the id {statement_id}.")
+    if Statement.objects.filter(pk=statement_id).exists():
+        raise ValidationError({"id": f"A statement with the id {statement_id} exists again."})
+    # Built from the stored values rather than `last.instance`, whose relations would read history "as of" then.
+    statement = Statement(**{field.attname: getattr(last, field.attname) for field in type(last).tracked_fields})
+    statement.version = last.version + 1
+    user_model = Statement._meta.get_field("created_by").related_model
+    if statement.created_by_id is not None and not user_model.objects.filter(pk=statement.created_by_id).exists():
+        statement.created_by = None
+    statement.updated_by = acting_user(user)
+    # The deletion's own record has no to-many members (they go before the row does); the record before it has.
+    before_deletion = (
+        Statement.history.filter(id=statement_id, history_date__lte=last.history_date)
+        .exclude(history_type="-")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    members = {}
+    for field in Statement.history.model._history_m2m_fields:
+        snapshot = getattr(before_deletion, field.name).all() if before_deletion is not None else []
+        ids = {getattr(row, f"{field.m2m_reverse_field_name()}_id") for row in snapshot}
+        present = set(field.related_model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if missing := sorted(ids - present):
+            raise ValidationError({field.name: f"Records it referred to are gone: {', '.join(map(str, missing))}."})
+        members[field.name] = ids
+    with one_history_record(attribute_to(statement, user)):
+        validated_save(statement)
+        # auto_now_add stamped the restored row as created now; it was created when it was first recorded.
+        Statement.objects.filter(pk=statement.pk).update(created_at=last.created_at)
+        statement.created_at = last.created_at
+        statement._change_reason = f"Restored after deletion (historical record {last.history_id})."
+        for name, ids in members.items():
+            getattr(statement, name).set(ids)
+    return statement
 
 
 # Merging actors (implemented in statements.merging, which needs nothing from this module)

@@ -13,8 +13,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import to_historic
 
 from statements.choices import DatePrecision
+from statements.history import member_ids_by_record
 from statements.services import record_save
 from statements.text import normalize_name
 
@@ -112,8 +115,43 @@ class ServiceSavingAdminMixin:
             raise refusal_from(error) from error
 
 
-class RecordAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
-    """Base admin for curated records: saves through the services, paginates moderately."""
+class HistoryRevertAdminMixin:
+    """Per-record history with revert (django-simple-history), where a revert is an edit like any other.
+
+    The old version fills the change form, to-many members included; saving it goes through the same
+    validation and services as any edit, so a revert that would break a rule is shown as a form error.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        record = to_historic(obj) if obj is not None else None
+        if record is None:
+            return form_class
+        # The old version is saved over the current one: it takes the current version number, as any edit does.
+        current = type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+        if current is not None and hasattr(obj, "version"):
+            obj.version = current
+        obj._change_reason = f"Reverted to the version of {record.history_date:%Y-%m-%d %H:%M:%S %Z}."
+        members = member_ids_by_record(type(record), [record.history_id])[record.history_id]
+        members = {name: ids for name, ids in members.items() if name in form_class.base_fields}
+
+        class RevertingForm(form_class):
+            def __init__(self, *args, initial=None, **kwargs):
+                super().__init__(*args, initial={**members, **(initial or {})}, **kwargs)
+
+        return RevertingForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except SaveRefused as refusal:
+            # As in changeform_view: render the same POST again with the reason it was refused.
+            request._statements_save_refusal = refusal.error
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class RecordAdmin(ServiceSavingAdminMixin, HistoryRevertAdminMixin, SimpleHistoryAdmin):
+    """Base admin for curated records: saves through the services, paginates moderately, keeps history."""
 
     list_per_page = 50
     show_full_result_count = False

@@ -14,6 +14,7 @@ from statements.admin.base import (
     record_link_filter,
 )
 from statements.admin.extraction import DraftReviewMixin
+from statements.admin.history import DeletedStatementsAdminMixin
 from statements.anchoring import context_around
 from statements.choices import CurationStatus, StatementKind
 from statements.models import Actor, Communication, Place, Position, Source, Statement
@@ -40,7 +41,7 @@ class AnchoredFilter(PresenceFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(DraftReviewMixin, RecordAdmin):
+class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin):
     """Statements, with bulk curation actions and the source text around each quote."""
 
     list_display = [

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from statements.demo.loader import CurationError, load_demo_dataset
+from statements.history import change_reason
 
 
 class Command(BaseCommand):
@@ -12,7 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            report = load_demo_dataset()
+            with change_reason("load_demo"):
+                report = load_demo_dataset()
         except CurationError as error:
             raise CommandError(f"The demo dataset was not loaded: {error}") from error
         if options["verbosity"] < 1:
