@@ -104,6 +104,13 @@ class ActorMergingAdminMixin:
         notice = "This actor is a duplicate: its references moved to the actor it was merged into."
         return [("Merged", {"fields": ["merged_into_link"], "description": notice}), *fieldsets]
 
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete"):
+            # A merged actor is only a pointer: new references should go to the actor kept.
+            found = found.filter(merged_into__isnull=True)
+        return found, may_have_duplicates
+
     @admin.display(description="Merged into")
     def merged_into_link(self, actor):
         return link_to(actor.merged_into)

@@ -193,3 +193,13 @@ def test_merge_log_pages_render(admin_client, query):
     assert listing.status_code == 200
     assert detail.status_code == 200
     assert "actor_alias.added: 1" in detail.content.decode()
+
+
+def test_actor_autocomplete_leaves_merged_actors_out(admin_client):
+    keep, duplicate = ActorFactory(name="Joe Biden"), ActorFactory(name="Joe Biden")
+    services.actor_merge(merged=duplicate, into=keep)
+    query = {"term": "Biden", "app_label": "statements", "model_name": "statement", "field_name": "speaker"}
+
+    response = admin_client.get(reverse("admin:autocomplete"), query)
+
+    assert [int(result["id"]) for result in response.json()["results"]] == [keep.pk]
