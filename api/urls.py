@@ -27,5 +27,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
-    re_path(r"^.*$", views.not_found),
+    # Any character, newlines too: an address with an encoded newline still gets the JSON 404.
+    re_path(r"^[\s\S]*\Z", views.not_found),
 ]

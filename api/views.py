@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
@@ -17,6 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from api.exceptions import PreconditionFailed, stale_record_detail
 from api.filtersets import (
     ActorFilterSet,
     ActorMergeFilterSet,
@@ -73,12 +73,50 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         arguments = {self.instance_argument: serializer.instance, **serializer.validated_data}
+        arguments["expected_version"] = self.if_match_version(serializer.instance)
         record = type(self).update_service(**arguments, **self.service_arguments())
         serializer.instance = self.get_queryset().get(pk=record.pk)
 
-    @transaction.atomic
     def perform_destroy(self, instance):
-        instance.delete()
+        services.record_delete(
+            instance=instance, expected_version=self.if_match_version(instance), user=self.request.user
+        )
+
+    # Conditional requests: the ETag of a record is its version; If-Match makes a write wait for none.
+
+    def get_object(self):
+        record = super().get_object()
+        self.represented_record = record
+        return record
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        if etag_listed(request.headers.get("If-None-Match", ""), record_etag(record), weak=True):
+            return Response(status=status.HTTP_304_NOT_MODIFIED)
+        return Response(self.get_serializer(record).data)
+
+    def if_match_version(self, record) -> int | None:
+        """The version a write must find the record at: the one If-Match names, or None without If-Match.
+
+        Checked once the body is valid (an invalid body is a 400 whatever the version), then again by the
+        service, atomically with the write.
+        """
+        header = self.request.headers.get("If-Match")
+        if header is None or header.strip() == "*":
+            return None
+        if not etag_listed(header, record_etag(record)):
+            # Malformed and weak tags never match: RFC 9110 compares If-Match strongly.
+            raise PreconditionFailed(stale_record_detail(record, record.version))
+        return record.version
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code in {200, 201, 304} and self.action in RECORD_ACTIONS:
+            serializer_record = getattr(response.data, "serializer", None)
+            record = getattr(serializer_record, "instance", None) or getattr(self, "represented_record", None)
+            if record is not None:
+                response["ETag"] = record_etag(record)
+        return response
 
     @extend_schema(
         summary="Edit history of the record",
@@ -109,6 +147,23 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
+
+
+#: Actions whose response represents one record, and so carries its ETag.
+RECORD_ACTIONS = {"create", "retrieve", "update", "partial_update"}
+
+
+def record_etag(record) -> str:
+    """A record's ETag: its version, quoted. Strong: every write raises the version."""
+    return f'"{record.version}"'
+
+
+def etag_listed(header: str, etag: str, *, weak: bool = False) -> bool:
+    """Whether an If-Match or If-None-Match header value lists `etag` (or is "*"); `weak` ignores W/ prefixes."""
+    listed = [tag.strip() for tag in header.split(",")]
+    if weak:
+        listed = [tag.removeprefix("W/") for tag in listed]
+    return "*" in listed or etag in listed
 
 
 #: Options for nested statement lists: statement filters, keyset pages, the statement representation.

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from statements.choices import CurationStatus, DatePrecision, ParticipantRole
+from statements.conflicts import RecordInUseError, claim_version, dependents_of, is_versioned, lock_version
 from statements.extraction import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
@@ -130,8 +131,11 @@ def actor_create(
 
 
 @transaction.atomic
-def actor_update(*, actor: Actor, aliases: Sequence[str] | None = None, user=None, **fields: Any) -> Actor:
+def actor_update(
+    *, actor: Actor, aliases: Sequence[str] | None = None, user=None, expected_version: int | None = None, **fields: Any
+) -> Actor:
     """Change an actor's fields and, when given, replace its aliases."""
+    claim_version(actor, expected_version)
     _update_fields(actor, fields)
     validated_save(attribute_to(actor, user))
     if aliases is not None:
@@ -158,8 +162,9 @@ def position_create(
 
 
 @transaction.atomic
-def position_update(*, position: Position, user=None, **fields: Any) -> Position:
+def position_update(*, position: Position, user=None, expected_version: int | None = None, **fields: Any) -> Position:
     """Change a position's fields."""
+    claim_version(position, expected_version)
     _update_fields(position, fields)
     return validated_save(attribute_to(position, user))
 
@@ -196,8 +201,11 @@ def place_create(
 
 
 @transaction.atomic
-def place_update(*, place: Place, aliases: Sequence[str] | None = None, user=None, **fields: Any) -> Place:
+def place_update(
+    *, place: Place, aliases: Sequence[str] | None = None, user=None, expected_version: int | None = None, **fields: Any
+) -> Place:
     """Change a place's fields and, when given, replace its aliases."""
+    claim_version(place, expected_version)
     _update_fields(place, fields)
     validated_save(attribute_to(place, user))
     if aliases is not None:
@@ -213,8 +221,9 @@ def topic_create(*, slug: str, name: str = "", description: str = "", parent: To
 
 
 @transaction.atomic
-def topic_update(*, topic: Topic, user=None, **fields: Any) -> Topic:
+def topic_update(*, topic: Topic, user=None, expected_version: int | None = None, **fields: Any) -> Topic:
     """Change a topic's fields."""
+    claim_version(topic, expected_version)
     _update_fields(topic, fields)
     return validated_save(attribute_to(topic, user))
 
@@ -258,8 +267,16 @@ def source_create(
 
 
 @transaction.atomic
-def source_update(*, source: Source, authors: Iterable[Actor] | None = None, user=None, **fields: Any) -> Source:
+def source_update(
+    *,
+    source: Source,
+    authors: Iterable[Actor] | None = None,
+    user=None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Source:
     """Change a source's fields and, when given, its authors."""
+    claim_version(source, expected_version)
     _update_fields(source, fields)
     with one_history_record(attribute_to(source, user)):
         validated_save(source)
@@ -282,9 +299,14 @@ def _validate_participants(participants: Sequence[tuple[Actor, str]]) -> None:
 
 @transaction.atomic
 def communication_set_participants(
-    *, communication: Communication, participants: Sequence[tuple[Actor, str]], user=None
+    *, communication: Communication, participants: Sequence[tuple[Actor, str]], user=None, expected_version=None
 ) -> None:
-    """Replace a communication's participants with (actor, role) pairs."""
+    """Replace a communication's participants with (actor, role) pairs, a change that raises its version."""
+    claim_version(communication, expected_version)
+    _replace_participants(communication, participants, user=user)
+
+
+def _replace_participants(communication: Communication, participants: Sequence[tuple[Actor, str]], *, user) -> None:
     _validate_participants(participants)
     wanted = {(actor.pk, role) for actor, role in participants}
     current = {(p.actor_id, p.role): p for p in communication.participations.all()}
@@ -340,7 +362,7 @@ def communication_create(
         validated_save(communication)
         communication.topics.set(topics)
         communication.sources.set(sources)
-    communication_set_participants(communication=communication, participants=participants, user=user)
+    _replace_participants(communication, participants, user=user)
     return communication
 
 
@@ -352,15 +374,17 @@ def communication_update(
     topics: Iterable[Topic] | None = None,
     sources: Iterable[Source] | None = None,
     user=None,
+    expected_version: int | None = None,
     **fields: Any,
 ) -> Communication:
     """Change a communication's fields and, when given, replace its participants, topics or sources."""
+    claim_version(communication, expected_version)
     _update_fields(communication, fields)
     with one_history_record(attribute_to(communication, user)):
         validated_save(communication)
         _set_relations(communication, {"topics": topics, "sources": sources})
     if participants is not None:
-        communication_set_participants(communication=communication, participants=participants, user=user)
+        _replace_participants(communication, participants, user=user)
     return communication
 
 
@@ -429,9 +453,11 @@ def statement_update(
     topics: Iterable[Topic] | None = None,
     mentioned_actors: Iterable[Actor] | None = None,
     mentioned_places: Iterable[Place] | None = None,
+    expected_version: int | None = None,
     **fields: Any,
 ) -> Statement:
     """Change a statement's fields and, when given, its to-many relations, recording who changed it."""
+    claim_version(statement, expected_version)
     _update_fields(statement, fields)
     statement.updated_by = user if user is not None else statement.updated_by
     with one_history_record(attribute_to(statement, user)):
@@ -448,13 +474,18 @@ def statement_update(
     return statement
 
 
-def record_save(*, instance: models.Model, user=None) -> models.Model:
-    """Validate and save a record edited as a whole (as the admin does), stamping a statement's users."""
+def record_save(*, instance: models.Model, user=None, expected_version: int | None = None) -> models.Model:
+    """Validate and save a record edited as a whole (as the admin does), stamping a statement's users.
+
+    Saving a stored record raises its version, refused if it moved past `expected_version`.
+    """
     if isinstance(instance, Statement) and user is not None and getattr(user, "is_authenticated", False):
         if instance.pk is None:
             instance.created_by = user
         instance.updated_by = user
     with transaction.atomic():
+        if instance.pk is not None and is_versioned(instance):
+            claim_version(instance, expected_version)
         return validated_save(attribute_to(instance, user))
 
 
@@ -468,7 +499,7 @@ def statements_set_status(*, statements: models.QuerySet, status: str, user=None
         if unresolved:
             ids = ", ".join(map(str, unresolved))
             raise ValidationError({"speaker": f"Statements without a resolved speaker cannot be verified: {ids}."})
-    changes: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
+    changes: dict[str, Any] = {"status": status, "updated_at": timezone.now(), "version": models.F("version") + 1}
     if user is not None and getattr(user, "is_authenticated", False):
         changes["updated_by"] = user
     ids = list(Statement.objects.filter(pk__in=statements.values("pk")).values_list("pk", flat=True))
@@ -748,3 +779,37 @@ def _overlaps(statement: Statement, proposed: Statement) -> bool:
         and statement.span_start < proposed.span_end
         and proposed.span_start < statement.span_end
     )
+
+
+
+# Deletes
+
+
+@transaction.atomic
+def record_delete(*, instance: models.Model, expected_version: int | None = None, user=None) -> None:
+    """Delete a record nothing depends on; refused if its version moved past `expected_version`.
+
+    Many-to-many links would otherwise vanish silently with the record (a topic from the statements
+    about it), so any record that still refers to it, by a link or a protected key, refuses the delete.
+    """
+    if is_versioned(instance):
+        lock_version(instance, expected_version)
+    dependents = dependents_of(instance)
+    if dependents:
+        raise RecordInUseError(instance, dependents)
+    try:
+        attribute_to(instance, user).delete()
+    except (models.ProtectedError, models.RestrictedError) as error:
+        # A row that goes with the record (an actor's position) is itself in use.
+        blockers = error.protected_objects if isinstance(error, models.ProtectedError) else error.restricted_objects
+        raise RecordInUseError(instance, _count_by_kind(blockers)) from error
+
+
+def _count_by_kind(records: Iterable[models.Model]) -> dict[str, int]:
+    counts: dict[type[models.Model], int] = {}
+    for record in records:
+        counts[type(record)] = counts.get(type(record), 0) + 1
+    return {
+        str(model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural): count
+        for model, count in counts.items()
+    }

@@ -1,13 +1,14 @@
 """What every admin of the statement domain shares: saving through the services, links, counts, filters."""
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import IntegrityError, models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -17,8 +18,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
 from statements.choices import DatePrecision
+from statements.conflicts import is_versioned
 from statements.history import member_ids_by_record
-from statements.services import record_save
+from statements.services import record_delete, record_save
 from statements.text import normalize_name
 
 
@@ -30,11 +32,36 @@ class SaveRefused(Exception):
         self.error = error
 
 
+class DeleteRefused(Exception):
+    """A delete refused because the record is in use or changed meanwhile; carries the reasons to show."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+#: The form field carrying the version of the record the curator opened, so a save can refuse a stale form.
+LOADED_VERSION = "loaded_version"
+
+
 class RecordForm(forms.ModelForm):
     """A model form that shows the model's errors about fields it does not display, instead of crashing on them."""
 
     # Set on a per-request subclass when a save was refused, so the re-rendered form carries the reason.
     save_refusal: ValidationError | None = None
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and is_versioned(self.instance):
+            # On a POST this is the version now stored; the submitted value is the one the curator opened.
+            self.initial[LOADED_VERSION] = self.instance.version
+
+    def opened_version(self) -> int | None:
+        """The version of the record when the curator opened this form (None for a new record)."""
+        if self.instance.pk is None or not hasattr(self, "cleaned_data"):
+            return None
+        return self.cleaned_data.get(LOADED_VERSION)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -98,21 +125,82 @@ class ServiceSavingAdminMixin:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        # Always saved, even when only inline rows changed: the record's version counts those changes too.
         try:
-            record_save(instance=obj, user=request.user)
+            record_save(instance=obj, user=request.user, expected_version=opened_version(form))
         except (ValidationError, IntegrityError) as error:
             raise refusal_from(error) from error
 
     def save_formset(self, request, form, formset, change):
         try:
             rows = formset.save(commit=False)
+            forms_by_row = {id(row_form.instance): row_form for row_form in formset.forms}
             for deleted in formset.deleted_objects:
-                deleted.delete()
+                expected_version = opened_version(forms_by_row.get(id(deleted)))
+                record_delete(instance=deleted, expected_version=expected_version, user=request.user)
             for row in rows:
-                record_save(instance=row, user=request.user)
+                expected_version = opened_version(forms_by_row.get(id(row)))
+                record_save(instance=row, user=request.user, expected_version=expected_version)
             formset.save_m2m()
         except (ValidationError, IntegrityError, ProtectedError, RestrictedError) as error:
             raise refusal_from(error) from error
+
+    def get_fieldsets(self, request, obj=None):
+        return with_loaded_version(self, super().get_fieldsets(request, obj), request, obj)
+
+    # Deletes go through `record_delete`, which refuses to delete a record others still use.
+
+    def delete_model(self, request, obj):
+        try:
+            record_delete(instance=obj, user=request.user)
+        except ValidationError as error:
+            raise DeleteRefused(error.messages) from error
+
+    def delete_queryset(self, request, queryset):
+        reasons = []
+        for record in queryset:
+            try:
+                with transaction.atomic():
+                    record_delete(instance=record, user=request.user)
+            except ValidationError as error:
+                reasons.extend(error.messages)
+        if reasons:
+            # Raised inside the action's transaction (see response_action): the deletes that worked are undone too.
+            raise DeleteRefused(reasons)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DeleteRefused as refusal:
+            for reason in refusal.reasons:
+                self.message_user(request, reason, messages.ERROR)
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
+
+    def response_action(self, request, queryset):
+        # The delete action logs each deletion before deleting; one transaction keeps a refused delete from logging.
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except DeleteRefused as refusal:
+            for reason in refusal.reasons:
+                self.message_user(request, reason, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def opened_version(form: forms.Form | None) -> int | None:
+    """The version a record had when the curator opened its form, if the form carries one."""
+    return form.opened_version() if isinstance(form, RecordForm) else None
+
+
+def with_loaded_version(model_admin, fieldsets, request, obj):
+    """Fieldsets with the hidden loaded-version field added, where the records are versioned and can be changed."""
+    if not fieldsets or LOADED_VERSION in flatten_fieldsets(fieldsets) or not is_versioned(model_admin.model):
+        return fieldsets
+    if not model_admin.has_change_permission(request, obj):
+        return fieldsets
+    (name, options), *rest = fieldsets
+    return [(name, {**options, "fields": [*options["fields"], LOADED_VERSION]}), *rest]
 
 
 class HistoryRevertAdminMixin:
@@ -159,10 +247,16 @@ class RecordAdmin(ServiceSavingAdminMixin, HistoryRevertAdminMixin, SimpleHistor
 
 
 class RecordTabularInline(admin.TabularInline):
-    """A tabular inline whose rows show model errors about undisplayed fields as row errors."""
+    """A tabular inline whose rows show model errors about undisplayed fields as row errors.
+
+    Rows of versioned records carry the version the curator opened, so a stale row is refused, not saved.
+    """
 
     form = RecordForm
     extra = 0
+
+    def get_fieldsets(self, request, obj=None):
+        return with_loaded_version(self, super().get_fieldsets(request, obj), request, obj)
 
 
 class FoldedAliasSearchMixin:

@@ -164,23 +164,21 @@ def test_statement_with_valid_fields_but_a_bad_span_leaves_nothing(curator_clien
         ("actors", "actor:cnn"),  # reported statements, participant
         ("communications", "communication:call-thu"),  # statements, readouts regarding it
         ("sources", None),  # every statement
-        ("topics", "topic:hostage-negotiations"),  # many-to-many only: deleting it is allowed
+        ("topics", "topic:hostage-negotiations"),  # many-to-many only: links are dependents too
     ],
 )
 def test_delete_of_a_record_others_depend_on_is_409(curator_client, demo_data, resource, key):
     model = {"actors": Actor, "communications": Communication, "sources": Source, "topics": Topic}[resource]
     record = curated(model, key) if key else Source.objects.get()
     counts_before = {m: m.objects.count() for m in (Actor, Communication, Source, Statement, Topic, Participation)}
+    links_before = Statement.topics.through.objects.count()
     response = curator_client.delete(f"{API}/{resource}/{record.pk}/")
-    if resource == "topics":
-        assert response.status_code == 204
-        assert not Topic.objects.filter(pk=record.pk).exists()
-        return
     assert response.status_code == 409
     assert response.json()["type"] == "client_error"
     assert response.json()["errors"][0]["code"] == "conflict"
     assert "depend" in response.json()["errors"][0]["detail"]
     assert {m: m.objects.count() for m in counts_before} == counts_before
+    assert Statement.topics.through.objects.count() == links_before
 
 
 @pytest.mark.parametrize(
