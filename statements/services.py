@@ -759,7 +759,8 @@ def source_extract_statements(*, source: Source, user=None) -> ExtractionResult:
     removed = 0
     for statement in existing:
         if statement.pk in replaceable and statement.pk not in unchanged:
-            attribute_to(statement, user).delete()
+            # Refused, and the whole run undone, if a curator changed the draft since it was read above.
+            record_delete(instance=statement, expected_version=statement.version, user=user)
             removed += 1
     for proposal in created:
         statement = proposal.statement
@@ -779,7 +780,6 @@ def _overlaps(statement: Statement, proposed: Statement) -> bool:
         and statement.span_start < proposed.span_end
         and proposed.span_start < statement.span_end
     )
-
 
 
 # Deletes

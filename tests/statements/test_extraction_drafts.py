@@ -265,6 +265,25 @@ def test_untouched_drafts_no_longer_proposed_are_removed_and_curated_ones_kept(s
     assert removed.text == QUOTE
 
 
+def test_a_draft_a_curator_changes_while_the_run_reads_it_is_not_removed(source, lopes, monkeypatch):
+    source_extract_statements(source=source)
+    monkeypatch.setattr(services, "extract", lambda text, published=None: [])
+    is_untouched = services.is_untouched_draft
+
+    def changed_by_a_curator_right_after_the_read(statement):
+        untouched = is_untouched(statement)
+        Statement.objects.filter(pk=statement.pk, text=QUOTE).update(status=CurationStatus.REJECTED, version=2)
+        return untouched
+
+    monkeypatch.setattr(services, "is_untouched_draft", changed_by_a_curator_right_after_the_read)
+
+    with pytest.raises(ValidationError):
+        source_extract_statements(source=source)
+
+    # The simulated curator's write was in the run's transaction, so it is undone too; nothing was removed.
+    assert source.statements.count() == 3
+
+
 def test_a_draft_another_statement_replies_to_is_kept(source, lopes, monkeypatch):
     source_extract_statements(source=source)
     StatementFactory(in_reply_to=draft(source, QUOTE))
