@@ -55,7 +55,8 @@ def test_an_update_through_the_api_is_in_the_record_history_with_its_user_and_ch
     assert created["history_user"] is None  # made by a factory, outside any request
     # A creation lists the values given, leaving out those left empty.
     created_with = {change["field"]: change["new"] for change in created["changes"] if change["old"] is None}
-    assert created_with and len(created_with) == len(created["changes"])
+    assert created_with
+    assert len(created_with) == len(created["changes"])
     assert created_with.get(field, "") == old_value
     assert_iso_datetime(changed["history_date"])
     assert changed["history_id"] > created["history_id"]
