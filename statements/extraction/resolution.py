@@ -188,4 +188,4 @@ def stored_actor_resolver() -> ActorResolver:
     """A resolver over every stored actor and its aliases (two queries)."""
     from statements.models import Actor  # imported here so the extractor core never needs Django
 
-    return ActorResolver(list(Actor.objects.prefetch_related("aliases")))
+    return ActorResolver(list(Actor.objects.filter(merged_into__isnull=True).prefetch_related("aliases")))

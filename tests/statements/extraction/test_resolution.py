@@ -79,3 +79,13 @@ def test_stored_actors_resolve_by_alias_rows():
     resolver = stored_actor_resolver()
     assert resolver.resolve("NETANYAHU'S OFFICE", kind="government_body").actor_id == office.pk
     assert resolver.resolve("Netanyahu", kind="person").actor_id == netanyahu.pk
+
+
+@pytest.mark.django_db
+def test_merged_duplicates_do_not_make_their_name_ambiguous():
+    kept = ActorFactory(name="Benjamin Netanyahu", kind=ActorKind.PERSON, country="IL")
+    ActorAliasFactory(actor=kept, name="Bibi Netanyahu")
+    ActorFactory(name="Bibi Netanyahu", kind=ActorKind.PERSON, country="IL", merged_into=kept)
+    match = stored_actor_resolver().resolve("Bibi Netanyahu", kind="person")
+    assert match.status == MATCHED
+    assert match.actor_id == kept.pk
