@@ -178,7 +178,7 @@ TITLE_WORDS = words(
     governor gov. gov mayor chancellor king queen prince princess sheikh pope ambassador judge justice
     chairman chairwoman chair commissioner director spokesman spokeswoman spokesperson leader majority
     minority house speaker press attorney first lady mr. mrs. ms. dr. mr mrs ms dr prof. professor rev.
-    father sir dame lord lady premier envoy special commander ceo cfo coo founder emir ayatollah sultan
+    father sir dame lord lady premier envoy special commander cfo coo founder emir ayatollah sultan
     crown supreme high representative mp congressman congresswoman congressmember councilman
     councilwoman councillor councilor sheriff officer inspector superintendent agent national security
     adviser advisor top senior acting former then-president then-prime then-secretary president-elect
