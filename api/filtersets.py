@@ -304,7 +304,18 @@ class SourceFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, django_fil
         fields = ["publisher", "kind", "language"]
 
 
-class CommunicationFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
+class TopicTreeMixin:
+    """A `topic` filter method matching the given topics and every narrower one, through the `topics` links."""
+
+    def filter_topics(self, queryset, name, topics):
+        if not topics:
+            return queryset
+        topic_ids = topic_ids_with_descendants(topic.pk for topic in topics)
+        links = queryset.model.topics.through.objects.filter(topic_id__in=topic_ids)
+        return queryset.filter(pk__in=links.values(f"{queryset.model._meta.model_name}_id"))
+
+
+class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
     """Filters for communications."""
 
     participant = IdsFilter(
@@ -356,16 +367,8 @@ class CommunicationFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, dja
             return queryset
         return queryset.filter(pk__in=Participation.objects.filter(role__in=roles).values("communication_id"))
 
-    def filter_topics(self, queryset, name, topics):
-        if not topics:
-            return queryset
-        topic_ids = topic_ids_with_descendants(topic.pk for topic in topics)
-        return queryset.filter(
-            pk__in=Communication.topics.through.objects.filter(topic_id__in=topic_ids).values("communication_id")
-        )
 
-
-class StatementFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
+class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
     """Filters for statements."""
 
     speaker = IdsFilter(queryset=Actor.objects.all(), help_text="Said by one of these.")
@@ -403,14 +406,6 @@ class StatementFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, django_
     class Meta:
         model = Statement
         fields = ["speaker", "reported_by", "communication", "source", "kind", "status"]
-
-    def filter_topics(self, queryset, name, topics):
-        if not topics:
-            return queryset
-        topic_ids = topic_ids_with_descendants(topic.pk for topic in topics)
-        return queryset.filter(
-            pk__in=Statement.topics.through.objects.filter(topic_id__in=topic_ids).values("statement_id")
-        )
 
     def filter_places(self, queryset, name, places):
         if not places:

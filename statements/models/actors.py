@@ -9,7 +9,13 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from statements.choices import ActorKind
-from statements.models.base import AliasBase, CountryCodeField, StableKeyModel, choices_constraint
+from statements.models.base import (
+    AliasBase,
+    CountryCodeField,
+    StableKeyModel,
+    choices_constraint,
+    refuse_reference_cycle,
+)
 
 wikidata_id_validator = RegexValidator(
     regex=r"^Q[1-9][0-9]*\Z",
@@ -80,8 +86,9 @@ class Actor(StableKeyModel):
         super().clean()
         if self.wikidata_id == "":
             self.wikidata_id = None
-        if self.affiliation_id is not None and self.pk is not None and self.affiliation_id == self.pk:
-            raise ValidationError({"affiliation": "An actor cannot be affiliated with itself."})
+        refuse_reference_cycle(
+            self, "affiliation", "An actor cannot be affiliated with itself, directly or through others."
+        )
 
 
 class ActorAlias(AliasBase):

@@ -34,6 +34,19 @@ class CountryCodeField(CountryField):
         return super().clean(value, model_instance)
 
 
+def refuse_reference_cycle(instance: models.Model, field: str, message: str) -> None:
+    """Refuse a self-reference (`parent`, `regarding`…) that leads back to the instance, directly or through others.
+
+    One query per step along the chain; chains of curated records are short.
+    """
+    target, seen = getattr(instance, field), set()
+    while target is not None:
+        if (instance.pk is not None and target.pk == instance.pk) or target.pk in seen:
+            raise ValidationError({field: message})
+        seen.add(target.pk)
+        target = getattr(target, field)
+
+
 class TimestampedModel(models.Model):
     """Records when a row was created and last changed."""
 

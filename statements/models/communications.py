@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from statements.choices import CommunicationKind, ParticipantRole
-from statements.models.base import DatedModel, StableKeyModel, choices_constraint
+from statements.models.base import DatedModel, StableKeyModel, choices_constraint, refuse_reference_cycle
 
 
 class Communication(StableKeyModel, DatedModel):
@@ -83,14 +83,9 @@ class Communication(StableKeyModel, DatedModel):
         super().clean()
         if self.duration_minutes is None and self.duration_according_to_id is not None:
             raise ValidationError({"duration_according_to": "Give a duration before saying whose account it is."})
-        ancestor, seen = self.regarding, set()
-        while ancestor is not None:
-            if (self.pk is not None and ancestor.pk == self.pk) or ancestor.pk in seen:
-                raise ValidationError(
-                    {"regarding": "A communication cannot be regarding itself, directly or through others."}
-                )
-            seen.add(ancestor.pk)
-            ancestor = ancestor.regarding
+        refuse_reference_cycle(
+            self, "regarding", "A communication cannot be regarding itself, directly or through others."
+        )
 
 
 class Participation(models.Model):

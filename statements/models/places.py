@@ -7,7 +7,13 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from statements.choices import PlaceKind
-from statements.models.base import AliasBase, CountryCodeField, StableKeyModel, choices_constraint
+from statements.models.base import (
+    AliasBase,
+    CountryCodeField,
+    StableKeyModel,
+    choices_constraint,
+    refuse_reference_cycle,
+)
 
 
 class Place(StableKeyModel):
@@ -73,12 +79,7 @@ class Place(StableKeyModel):
         if (self.latitude is None) != (self.longitude is None):
             field = "longitude" if self.longitude is None else "latitude"
             raise ValidationError({field: "Give both latitude and longitude, or neither."})
-        ancestor, seen = self.parent, set()
-        while ancestor is not None:
-            if (self.pk is not None and ancestor.pk == self.pk) or ancestor.pk in seen:
-                raise ValidationError({"parent": "A place cannot lie within itself."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        refuse_reference_cycle(self, "parent", "A place cannot lie within itself.")
 
 
 class PlaceAlias(AliasBase):

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from statements.anchoring import AnchorError, find_unique_span
 from statements.choices import CurationStatus, DatePrecision, StatementKind
-from statements.models.base import DatedModel, StableKeyModel, choices_constraint
+from statements.models.base import DatedModel, StableKeyModel, choices_constraint, refuse_reference_cycle
 
 
 class Statement(StableKeyModel, DatedModel):
@@ -210,8 +210,7 @@ class Statement(StableKeyModel, DatedModel):
             raise ValidationError({"speaker": "A verified statement needs a resolved speaker."})
         if self.position_id is not None:
             self._clean_position()
-        if self.in_reply_to_id is not None and self.pk is not None and self.in_reply_to_id == self.pk:
-            raise ValidationError({"in_reply_to": "A statement cannot reply to itself."})
+        refuse_reference_cycle(self, "in_reply_to", "A statement cannot reply to itself, directly or through others.")
 
     def _clean_span(self):
         has_start, has_end = self.span_start is not None, self.span_end is not None

@@ -1,11 +1,10 @@
 """Topics that communications and statements are about; they form a tree."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from statements.models.base import StableKeyModel
+from statements.models.base import StableKeyModel, refuse_reference_cycle
 
 
 class Topic(StableKeyModel):
@@ -40,17 +39,4 @@ class Topic(StableKeyModel):
 
     def clean(self):
         super().clean()
-        ancestor, seen = self.parent, set()
-        while ancestor is not None:
-            if (self.pk is not None and ancestor.pk == self.pk) or ancestor.pk in seen:
-                raise ValidationError({"parent": "A topic cannot be narrower than itself."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
-
-    def descendant_ids(self) -> set[int]:
-        """Ids of this topic and every topic beneath it, one query per level of the tree."""
-        found, frontier = {self.pk}, {self.pk}
-        while frontier:
-            frontier = set(Topic.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - found
-            found |= frontier
-        return found
+        refuse_reference_cycle(self, "parent", "A topic cannot be narrower than itself.")

@@ -23,6 +23,7 @@ from statements.models import (
     Topic,
 )
 from statements.models.sources import content_hash_of
+from statements.selectors import topic_ids_with_descendants
 from statements.services import validated_save
 from statements.text import normalize_name
 from tests.factories import (
@@ -242,9 +243,23 @@ def test_topic_descendant_ids_cover_the_whole_subtree():
     child, other_child = TopicFactory(parent=root), TopicFactory(parent=root)
     grandchild = TopicFactory(parent=child)
     unrelated = TopicFactory()
-    assert root.descendant_ids() == {root.pk, child.pk, other_child.pk, grandchild.pk}
-    assert child.descendant_ids() == {child.pk, grandchild.pk}
-    assert unrelated.descendant_ids() == {unrelated.pk}
+    assert topic_ids_with_descendants([root.pk]) == {root.pk, child.pk, other_child.pk, grandchild.pk}
+    assert topic_ids_with_descendants([child.pk]) == {child.pk, grandchild.pk}
+    assert topic_ids_with_descendants([unrelated.pk]) == {unrelated.pk}
+
+
+def test_actor_affiliation_cannot_loop_through_others():
+    official = ActorFactory(kind="unnamed_source")
+    office = ActorFactory(kind="government_body", affiliation=official)
+    official.affiliation = office
+    assert_rejected(official, "affiliation", "directly or through others")
+
+
+def test_statement_cannot_reply_to_itself_through_others():
+    first = StatementFactory()
+    second = StatementFactory(in_reply_to=first)
+    first.in_reply_to = second
+    assert_rejected(first, "in_reply_to", "directly or through others")
 
 
 # Sources
