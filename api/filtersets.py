@@ -4,6 +4,7 @@ import re
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
@@ -28,8 +29,9 @@ from statements.models import (
     Statement,
     Topic,
 )
-from statements.selectors import SEARCH_FIELDS, actor_search, full_text_search, topic_ids_with_descendants
-from statements.text import normalize_name
+from statements.models.base import DateKey
+from statements.search import full_text_search
+from statements.selectors import actor_search, place_search, topic_ids_with_descendants
 
 #: An id as a query parameter: digits that fit a 64-bit key.
 ID_RE = re.compile(r"[0-9]{1,18}")
@@ -38,6 +40,32 @@ SEARCH_HELP = (
     "Full-text search. Words are all required; use quotes for a phrase, `or` between alternatives, "
     "and `-` before a word to exclude it. Results are ordered by relevance unless `ordering` is given."
 )
+
+
+class FilterSet(django_filters.FilterSet):
+    """The API's filter sets: each request builds its form from a form class made once, and runs only the filters it gives.
+
+    django-filter makes a new form class, with new fields, on every request, and calls every filter,
+    given or not; on a list answering in milliseconds that is a good part of the time.
+    """
+
+    _form_classes: dict[type, type] = {}
+
+    def get_form_class(self):
+        form_class = FilterSet._form_classes.get(type(self))
+        if form_class is None:
+            form_class = FilterSet._form_classes[type(self)] = super().get_form_class()
+        return form_class
+
+    def filter_queryset(self, queryset):
+        given = set(self.data)
+        for name, value in self.form.cleaned_data.items():
+            suffixes = getattr(self.form.fields[name].widget, "suffixes", None)
+            parameters = [f"{name}_{suffix}" for suffix in suffixes] if suffixes else [name]
+            if given.isdisjoint(parameters):
+                continue  # Not given: every filter leaves the rows as they are then.
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
 
 class OrderingFilter(filters.OrderingFilter):
@@ -91,9 +119,27 @@ class IdsField(django_filters.fields.ModelMultipleChoiceField):
 
 
 class IdsFilter(django_filters.ModelMultipleChoiceFilter):
-    """Matches rows related to any of the given records, given by id."""
+    """Matches rows related to any of the given records, given by id.
+
+    No DISTINCT: a to-one relation cannot repeat a row (to-many ones use RelatedModelFilter).
+    """
 
     field_class = IdsField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        if isinstance(kwargs.get("queryset"), QuerySet):
+            # The ids are checked to exist, in one query; nothing else of the records is needed.
+            kwargs["queryset"] = kwargs["queryset"].only("pk")
+        super().__init__(*args, **kwargs)
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """Matches rows whose column (or to-one relation's column) holds any of the given choices, without DISTINCT."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -154,10 +200,32 @@ class RelatedModelFilter(IdsFilter):
         return qs.filter(pk__in=related)
 
 
+DATE_RANGE_HELP = "Dates from `_after` to `_before`, both included (YYYY-MM-DD)."
+
+
 def _date_range(field_name: str = "date") -> django_filters.DateFromToRangeFilter:
-    return django_filters.DateFromToRangeFilter(
-        field_name=field_name, help_text="Dates from `_after` to `_before`, both included (YYYY-MM-DD)."
-    )
+    return django_filters.DateFromToRangeFilter(field_name=field_name, help_text=DATE_RANGE_HELP)
+
+
+class DateKeyRangeFilter(django_filters.DateFromToRangeFilter):
+    """A date range over a dated record's sort key (`DateKey`), so the index the list is ordered by serves it too.
+
+    Undated records are never in a range, as with a range over the date itself.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", DATE_RANGE_HELP)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value or (value.start is None and value.stop is None):
+            return qs
+        bounds = {}
+        if value.start is not None:
+            bounds["date_key__gte"] = value.start.date() if hasattr(value.start, "date") else value.start
+        if value.stop is not None:
+            bounds["date_key__lte"] = value.stop.date() if hasattr(value.stop, "date") else value.stop
+        return qs.alias(date_key=DateKey()).filter(date__isnull=False, **bounds)
 
 
 def _updated_since() -> django_filters.IsoDateTimeFilter:
@@ -173,18 +241,27 @@ def _search() -> django_filters.CharFilter:
 
 
 class FullTextSearchMixin:
-    """A `q` filter backed by `statements.selectors.full_text_search` over the model's search fields."""
+    """A `q` filter backed by `statements.search.full_text_search`.
+
+    Ordered by relevance (the default with `q` on keyset-paged lists), only the newest
+    API_SEARCH_RANK_WINDOW matches are ranked; ordered by date, every match is listed.
+    """
+
+    #: Whether the list this filters orders by relevance unless told otherwise.
+    ranks_by_default = True
 
     def filter_search(self, queryset, name, value):
         if not value.strip():
             return queryset
-        return full_text_search(queryset, value, fields=SEARCH_FIELDS[queryset.model._meta.model_name])
+        ordering = self.data.get("ordering") or ("relevance" if self.ranks_by_default else "")
+        window = settings.API_SEARCH_RANK_WINDOW if ordering == "relevance" else None
+        return full_text_search(queryset, value, rank_window=window)
 
 
-class ActorFilterSet(django_filters.FilterSet):
+class ActorFilterSet(FilterSet):
     """Filters for actors."""
 
-    kind = django_filters.MultipleChoiceFilter(choices=ActorKind.choices)
+    kind = ChoicesFilter(choices=ActorKind.choices)
     country = django_filters.CharFilter(
         field_name="country", method="filter_country", max_length=2, help_text="ISO 3166-1 alpha-2 code."
     )
@@ -223,7 +300,7 @@ class ActorFilterSet(django_filters.FilterSet):
         return actor_search(queryset, value) if value.strip() else queryset
 
 
-class ActorMergeFilterSet(django_filters.FilterSet):
+class ActorMergeFilterSet(FilterSet):
     """Filters for merges of duplicate actors."""
 
     merged = IdsFilter(queryset=Actor.objects.all(), help_text="Merges of these duplicates.")
@@ -237,7 +314,7 @@ class ActorMergeFilterSet(django_filters.FilterSet):
         fields = ["merged", "into"]
 
 
-class PositionFilterSet(django_filters.FilterSet):
+class PositionFilterSet(FilterSet):
     """Filters for positions."""
 
     actor = IdsFilter(queryset=Actor.objects.all())
@@ -254,10 +331,10 @@ class PositionFilterSet(django_filters.FilterSet):
         return queryset.exclude(start_date__gt=value).exclude(end_date__lt=value)
 
 
-class PlaceFilterSet(django_filters.FilterSet):
+class PlaceFilterSet(FilterSet):
     """Filters for places."""
 
-    kind = django_filters.MultipleChoiceFilter(choices=PlaceKind.choices)
+    kind = ChoicesFilter(choices=PlaceKind.choices)
     country = django_filters.CharFilter(max_length=2, help_text="ISO 3166-1 alpha-2 code.")
     parent = IdsFilter(queryset=Place.objects.all())
     updated_since = _updated_since()
@@ -268,12 +345,10 @@ class PlaceFilterSet(django_filters.FilterSet):
         fields = ["kind", "country", "parent"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value.strip()) | Q(aliases__normalized_name__contains=normalize_name(value))
-        ).distinct()
+        return place_search(queryset, value) if value.strip() else queryset
 
 
-class TopicFilterSet(django_filters.FilterSet):
+class TopicFilterSet(FilterSet):
     """Filters for topics."""
 
     parent = IdsFilter(queryset=Topic.objects.all())
@@ -289,11 +364,13 @@ class TopicFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=words) | Q(slug__icontains=words))
 
 
-class SourceFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
+class SourceFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, FilterSet):
     """Filters for sources."""
 
+    ranks_by_default = False  # Numbered pages, in the order `ordering` names.
+
     publisher = IdsFilter(queryset=Actor.objects.all())
-    kind = django_filters.MultipleChoiceFilter(choices=SourceKind.choices)
+    kind = ChoicesFilter(choices=SourceKind.choices)
     language = django_filters.CharFilter(max_length=35, help_text="BCP 47 language tag, such as en.")
     date = _date_range()
     updated_since = _updated_since()
@@ -315,7 +392,7 @@ class TopicTreeMixin:
         return queryset.filter(pk__in=links.values(f"{queryset.model._meta.model_name}_id"))
 
 
-class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
+class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSearchMixin, FilterSet):
     """Filters for communications."""
 
     participant = IdsFilter(
@@ -324,13 +401,13 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
         method="filter_participants",
         help_text="Communications all of these actors took part in (repeat it: the calls between A and B).",
     )
-    participant_role = django_filters.MultipleChoiceFilter(
+    participant_role = ChoicesFilter(
         field_name="participations__role",
         choices=ParticipantRole.choices,
         method="filter_participant_role",
         help_text="With `participant`: only where they took part in one of these roles.",
     )
-    kind = django_filters.MultipleChoiceFilter(choices=CommunicationKind.choices)
+    kind = ChoicesFilter(choices=CommunicationKind.choices)
     topic = IdsFilter(
         field_name="topics",
         queryset=Topic.objects.all(),
@@ -344,7 +421,7 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
     source = RelatedModelFilter(
         field_name="sources", queryset=Source.objects.all(), help_text="Reported by this source."
     )
-    date = _date_range()
+    date = DateKeyRangeFilter()
     updated_since = _updated_since()
     q = _search()
 
@@ -368,11 +445,11 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
         return queryset.filter(pk__in=Participation.objects.filter(role__in=roles).values("communication_id"))
 
 
-class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSearchMixin, django_filters.FilterSet):
+class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSearchMixin, FilterSet):
     """Filters for statements."""
 
     speaker = IdsFilter(queryset=Actor.objects.all(), help_text="Said by one of these.")
-    speaker_kind = django_filters.MultipleChoiceFilter(field_name="speaker__kind", choices=ActorKind.choices)
+    speaker_kind = ChoicesFilter(field_name="speaker__kind", choices=ActorKind.choices)
     addressee = RelatedModelFilter(
         field_name="addressees", queryset=Actor.objects.all(), help_text="Said to one of these."
     )
@@ -381,9 +458,7 @@ class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSear
         field_name="mentioned_actors", queryset=Actor.objects.all(), help_text="Names one of these actors."
     )
     communication = IdsFilter(queryset=Communication.objects.all())
-    communication_kind = django_filters.MultipleChoiceFilter(
-        field_name="communication__kind", choices=CommunicationKind.choices
-    )
+    communication_kind = ChoicesFilter(field_name="communication__kind", choices=CommunicationKind.choices)
     source = IdsFilter(queryset=Source.objects.all())
     topic = IdsFilter(
         field_name="topics",
@@ -397,9 +472,9 @@ class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSear
         method="filter_places",
         help_text="Mentions one of these places, or was said in a communication there.",
     )
-    kind = django_filters.MultipleChoiceFilter(choices=StatementKind.choices)
-    status = django_filters.MultipleChoiceFilter(choices=CurationStatus.choices)
-    date = _date_range()
+    kind = ChoicesFilter(choices=StatementKind.choices)
+    status = ChoicesFilter(choices=CurationStatus.choices)
+    date = DateKeyRangeFilter()
     updated_since = _updated_since()
     q = _search()
 

@@ -2,7 +2,9 @@
 
 Keyset (seek) pagination filters on the last row's sort key instead of skipping rows with
 OFFSET, so page 10,000 costs what page 1 costs, and rows inserted meanwhile never shift a
-page. Every ordering ends with the primary key so the sort key is unique.
+page. Every ordering ends with the primary key so the sort key is unique, and each has an
+index it is read from (the models' `*_date_key` indexes for dates). A page is chosen on the
+narrow table first — ids and sort keys only — and the serializer then fetches its rows.
 """
 
 import base64
@@ -14,18 +16,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import DateField, Expression, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Expression, Q, QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from statements.models.base import DateKey
+from statements.search import SEARCH_RANK
+
 # A larger size is capped rather than refused, so the limit is documented in words, not as a maximum.
 PAGE_SIZE_HELP = "Number of results per page; larger values are capped at the server's limit (500 by default)."
-
-# Undated rows sort as if from the year 1: last when newest comes first.
-UNDATED = datetime.date(1, 1, 1)
 
 
 class PageSizeMixin:
@@ -86,7 +87,7 @@ def sort_keys(*columns: str, expressions: dict[str, Expression] | None = None) -
     return tuple(keys)
 
 
-DATE_KEY = {"date_key": Coalesce(F("date"), Value(UNDATED), output_field=DateField())}
+DATE_KEY = {"date_key": DateKey()}
 
 #: Orderings offered by keyset-paginated lists of dated records, by their public name.
 DATED_ORDERINGS = {
@@ -99,9 +100,6 @@ DATED_ORDERINGS = {
     # Full-text relevance; only meaningful with a `q` search, and the default then.
     "relevance": sort_keys("-search_rank"),
 }
-
-#: The annotation a full-text search leaves on the queryset.
-SEARCH_RANK = "search_rank"
 
 
 def _encode_value(value):
@@ -127,6 +125,12 @@ def _cursor_value(queryset: QuerySet, key: SortKey, value):
     return converted
 
 
+def encode_cursor(ordering: str, direction: str, values: list) -> str:
+    """The opaque token of a cursor: which ordering, which way, and the sort key of the row it starts after."""
+    payload = {"ordering": ordering, "direction": direction, "values": [_encode_value(value) for value in values]}
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
 class KeysetPagination(PageSizeMixin, pagination.BasePagination):
     """Cursor pagination over a unique, possibly computed, sort key; orderings chosen with `ordering`."""
 
@@ -149,7 +153,8 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
         queryset = queryset.order_by(*order_by)
         if cursor is not None:
             queryset = queryset.filter(self._after(keys, cursor["values"], backwards))
-        rows = list(queryset[: self.page_size + 1])
+        # Only the sort keys: the page's rows are fetched by id once it is chosen.
+        rows = list(queryset.values(*(key.name for key in keys))[: self.page_size + 1])
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if backwards:
@@ -198,19 +203,23 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
 
     @staticmethod
     def _after(keys, values, backwards: bool) -> Q:
-        """Rows strictly past `values` in the requested direction (lexicographic comparison)."""
+        """Rows strictly past `values` in the requested direction (lexicographic comparison).
+
+        The first key is also bounded on its own (`date_key <= d`), which the expanded comparison
+        implies: an index range starts there, rather than at the top of the index with every row
+        before the cursor filtered out one by one.
+        """
         condition = Q()
         equal_prefix = Q()
         for key, value in zip(keys, values, strict=True):
             lookup = "lt" if key.descending != backwards else "gt"
             condition |= equal_prefix & Q(**{f"{key.name}__{lookup}": value})
             equal_prefix &= Q(**{key.name: value})
-        return condition
+        first, bound = keys[0], "lte" if keys[0].descending != backwards else "gte"
+        return Q(**{f"{first.name}__{bound}": values[0]}) & condition
 
-    def _cursor_link(self, row, direction: str) -> str:
-        values = [_encode_value(getattr(row, key.name)) for key in self.keys]
-        payload = {"ordering": self.ordering_name, "direction": direction, "values": values}
-        token = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+    def _cursor_link(self, row: dict, direction: str) -> str:
+        token = encode_cursor(self.ordering_name, direction, [row[key.name] for key in self.keys])
         return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, token)
 
     def get_next_link(self):

@@ -42,7 +42,7 @@ from api.serializers.statements import StatementSerializer
 from api.serializers.topics import TopicSerializer
 from statements import selectors, services
 from statements.history import deleted_records, history_entries, history_of, record_before
-from statements.models import Actor, ActorMerge, Communication, Place, Position, Source, Statement, Topic
+from statements.models import Actor, ActorMerge, Communication, Source, Statement
 
 #: Ids in URLs: digits that fit a 64-bit key, so a huge number is a 404 rather than a database error.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -60,8 +60,22 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     create_service: Callable[..., Any]
     update_service: Callable[..., Any]
     instance_argument: str
+    #: Where changes and deletes find their record, when `queryset` loads less than the whole row (lists
+    #: page on narrow rows and their serializers fetch what they show); the services need all of it.
+    write_queryset = None
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if self.action in WRITE_ACTIONS and self.write_queryset is not None:
+            return self.write_queryset.all()
+        return super().get_queryset()
+
+    def filter_queryset(self, queryset):
+        # A record's address names it: list filters in its query string do not apply (nor cost a form).
+        if self.action in RECORD_ACTIONS | WRITE_ACTIONS:
+            return queryset
+        return super().filter_queryset(queryset)
 
     def service_arguments(self) -> dict[str, Any]:
         """Arguments every service call of this resource gets besides the validated data: who is writing."""
@@ -149,6 +163,9 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(serializer.data)
 
 
+#: Actions that hand their record to a service.
+WRITE_ACTIONS = {"update", "partial_update", "destroy"}
+
 #: Actions whose response represents one record, and so carries its ETag.
 RECORD_ACTIONS = {"create", "retrieve", "update", "partial_update"}
 
@@ -181,7 +198,7 @@ STATEMENT_LIST_ACTION = {
 class ActorViewSet(ServiceModelViewSet):
     """People, organisations, government bodies, media outlets, groups and unnamed sources."""
 
-    queryset = Actor.objects.select_related("affiliation", "merged_into").prefetch_related("aliases")
+    queryset = selectors.actor_list()
     serializer_class = ActorSerializer
     filterset_class = ActorFilterSet
     ordering_fields = {"name": "name", "created": "created_at", "updated": "updated_at"}
@@ -252,7 +269,7 @@ class ActorMergeViewSet(viewsets.ReadOnlyModelViewSet):
 class PositionViewSet(ServiceModelViewSet):
     """Titles actors held, and when."""
 
-    queryset = Position.objects.select_related("actor", "organization")
+    queryset = selectors.position_list()
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
     ordering_fields = {"start_date": "start_date", "created": "created_at", "updated": "updated_at"}
@@ -264,7 +281,7 @@ class PositionViewSet(ServiceModelViewSet):
 class PlaceViewSet(ServiceModelViewSet):
     """Countries, regions, cities and sites."""
 
-    queryset = Place.objects.select_related("parent").prefetch_related("aliases")
+    queryset = selectors.place_list()
     serializer_class = PlaceSerializer
     filterset_class = PlaceFilterSet
     ordering_fields = {"name": "name", "created": "created_at", "updated": "updated_at"}
@@ -276,7 +293,7 @@ class PlaceViewSet(ServiceModelViewSet):
 class TopicViewSet(ServiceModelViewSet):
     """Subjects, in a tree."""
 
-    queryset = Topic.objects.select_related("parent")
+    queryset = selectors.topic_list()
     serializer_class = TopicSerializer
     filterset_class = TopicFilterSet
     ordering_fields = {"name": "name", "created": "created_at", "updated": "updated_at"}
@@ -289,7 +306,7 @@ class TopicViewSet(ServiceModelViewSet):
 class SourceViewSet(ServiceModelViewSet):
     """Documents statements are anchored to. Lists leave out the body; read one source for it."""
 
-    queryset = Source.objects.select_related("publisher").prefetch_related("authors")
+    queryset = selectors.source_list()
     serializer_class = SourceSerializer
     filterset_class = SourceFilterSet
     ordering_fields = {"date": "date", "created": "created_at", "updated": "updated_at"}
@@ -354,6 +371,7 @@ class CommunicationViewSet(ServiceModelViewSet):
     """Calls, meetings, readouts, statements, briefings, negotiations and remarks."""
 
     queryset = selectors.communication_list()
+    write_queryset = Communication.objects.all()
     serializer_class = CommunicationSerializer
     filterset_class = CommunicationFilterSet
     filter_backends = [DjangoFilterBackend]
@@ -373,6 +391,7 @@ class StatementViewSet(ServiceModelViewSet):
     """Direct quotes and paraphrases, each anchored to its source."""
 
     queryset = selectors.statement_list()
+    write_queryset = Statement.objects.all()
     serializer_class = StatementSerializer
     filterset_class = StatementFilterSet
     filter_backends = [DjangoFilterBackend]

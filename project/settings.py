@@ -124,6 +124,8 @@ STATIC_ROOT = BASE_DIR / "static"
 API_ANONYMOUS_READ = env_bool("API_ANONYMOUS_READ", True)
 API_DEFAULT_PAGE_SIZE = int(os.environ.get("API_DEFAULT_PAGE_SIZE", "50"))
 API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
+# Searches ordered by relevance rank the newest this many matches (ranking reads every match ranked).
+API_SEARCH_RANK_WINDOW = int(os.environ.get("API_SEARCH_RANK_WINDOW", "10000"))
 API_MAX_REQUEST_BYTES = int(os.environ.get("API_MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))
 API_THROTTLE_RATES = {
     "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
@@ -141,7 +143,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousThrottle", "api.throttling.UserThrottle"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        # orjson writes JSON several times faster than the standard library, the same bytes for the same data.
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "api.filtersets.OrderingFilter"],

@@ -1,100 +1,311 @@
 """Reads that are more than a filter: listings with their relations, full-text search, topic trees."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
-from django.db import connection
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value
-from django.db.models.functions import Cast, Greatest, Least, Substr
+import orjson
+from django.contrib.auth import get_user_model
+from django.db import connection, models
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest, Least, Substr
 
-from statements.models import Actor, ActorAlias, Communication, Statement, Topic
+from statements.models import (
+    Actor,
+    ActorAlias,
+    Communication,
+    Place,
+    PlaceAlias,
+    Position,
+    Source,
+    Statement,
+    Topic,
+)
 from statements.text import normalize_name
 
 #: Characters of context either side of a quote, as in a Web Annotation TextQuoteSelector.
 QUOTE_CONTEXT_CHARACTERS = 32
 
-#: The text-search configuration for PostgreSQL; indexes are built with the same one.
-SEARCH_CONFIG = "english"
-
-#: Fields searched by `q`, per model; the PostgreSQL indexes cover exactly these.
-SEARCH_FIELDS = {
-    "statement": ("text",),
-    "communication": ("title", "summary"),
-    "source": ("title", "body"),
-}
-
 
 def statement_list() -> QuerySet[Statement]:
-    """Statements with everything their representation embeds, in a constant number of queries.
+    """Statements to filter and page: the narrow table only, and only what a page's ETag and links need.
 
-    The quote's context is cut out by the database, so long source bodies never leave it.
+    Lists choose a page of ids on it; `statement_rows` and `statement_members` then fetch what the
+    page shows, so the work per request does not grow with the rows the filters match.
+    """
+    return Statement.objects.only("id", "version")
+
+
+#: Columns of a statement and of the to-one records it embeds, as `statement_rows` reads them.
+STATEMENT_ROW_COLUMNS = (
+    *(field.attname for field in Statement._meta.concrete_fields if field.name != "extraction_digest"),
+    "speaker__name",
+    "speaker__kind",
+    "reported_by__name",
+    "reported_by__kind",
+    "communication__kind",
+    "communication__title",
+    "communication__date",
+    "communication__date_precision",
+    "source__title",
+    "source__url",
+)
+
+#: To-one records a statement embeds that are read by a subquery rather than a join (see `statement_rows`):
+#: the row's column naming the record, its model, and the columns shown, as "<relation>__<column>".
+STATEMENT_LOOKED_UP = (
+    ("position", Position, ("title",)),
+    ("in_reply_to", Statement, ("kind", "text")),
+    ("created_by", None, ("username",)),
+    ("updated_by", None, ("username",)),
+)
+
+#: The to-many members a statement embeds: the relation and the member columns its brief shows.
+STATEMENT_MEMBERS = (
+    ("addressees", ("id", "name", "kind")),
+    ("topics", ("id", "slug", "name")),
+    ("mentioned_actors", ("id", "name", "kind")),
+    ("mentioned_places", ("id", "name", "kind")),
+)
+
+
+def statement_rows(ids: Collection[int]) -> dict[int, dict]:
+    """The statements with these ids, and the columns of everything they embed, by id: one query.
+
+    Joins bring the source (the quote and its context are cut out of the body by the database, so
+    bodies never leave it), the speaker, the intermediary and the communication, for only the
+    columns shown; the position, the statement replied to and the users are scalar subqueries, and
+    each to-many relation a JSON array made by a correlated subquery (`members_array`). A join of
+    all nine tables would cost PostgreSQL's planner more than running the query.
     """
     width = QUOTE_CONTEXT_CHARACTERS
-    return (
-        Statement.objects.select_related(
-            "speaker", "position", "reported_by", "communication", "source", "in_reply_to", "created_by", "updated_by"
+    looked_up = {
+        f"{relation}__{column}": Subquery(
+            (model or get_user_model())._default_manager.filter(pk=OuterRef(f"{relation}_id")).order_by().values(column)
         )
-        .defer("source__body")
-        .prefetch_related("addressees", "topics", "mentioned_actors", "mentioned_places")
-        .annotate(
-            quote_prefix=Substr(
-                "source__body", Greatest(F("span_start") - width + 1, Value(1)), Least(F("span_start"), Value(width))
+        for relation, model, columns in STATEMENT_LOOKED_UP
+        for column in columns
+    }
+    # Named apart from the model's own relations, which an annotation may not shadow.
+    members = {
+        f"{relation}_members": members_array(Statement, relation, columns) for relation, columns in STATEMENT_MEMBERS
+    }
+    rows = (
+        Statement.objects.filter(pk__in=list(ids))
+        .order_by()
+        .values(
+            *STATEMENT_ROW_COLUMNS,
+            **looked_up,
+            **members,
+            # The span and the context either side, cut from the body in one piece (one read of the body).
+            quote_context=Substr(
+                "source__body",
+                Greatest(F("span_start") - width + 1, Value(1)),
+                Least(F("span_start"), Value(width)) + F("span_end") - F("span_start") + width,
             ),
-            quote_exact=Substr("source__body", F("span_start") + 1, F("span_end") - F("span_start")),
-            quote_suffix=Substr("source__body", F("span_end") + 1, Value(width)),
         )
+    )
+    found = {}
+    for row in rows:
+        for relation, _ in STATEMENT_MEMBERS:
+            row[relation] = decode_members(row.pop(f"{relation}_members"))
+        context, start, end = row.pop("quote_context"), row["span_start"], row["span_end"]
+        if context is not None and start is not None:
+            before = min(start, width)
+            row["quote_prefix"], row["quote_exact"] = context[:before], context[before : before + end - start]
+            row["quote_suffix"] = context[before + end - start :]
+        found[row["id"]] = row
+    return found
+
+
+def members_array(
+    model: type[models.Model],
+    relation: str,
+    columns: tuple[str, ...],
+    *,
+    ordering: tuple[str, ...] = ("member.name", "member.id"),
+    link_columns: tuple[str, ...] = (),
+) -> RawSQL:
+    """A subquery giving, for each row of `model`'s outermost query, its members in a to-many relation.
+
+    The members come as one JSON array of arrays of `columns` of the member, then `link_columns` of
+    the link row (such as a participant's role), in `ordering` ("member.<column>" or "link.<column>",
+    "-" first for descending); `decode_members` reads it back. For a reverse foreign key such as
+    `participations` the link row is the participation and the member the actor it names.
+    """
+    quote = connection.ops.quote_name
+    field = model._meta.get_field(relation)
+    if field.many_to_many:
+        link_model = field.remote_field.through
+        owner = link_model._meta.get_field(field.m2m_field_name()).column
+        target_model = field.related_model
+        target = link_model._meta.get_field(field.m2m_reverse_field_name()).column
+    else:
+        link_model = field.related_model
+        owner = field.field.column
+        target_model = Actor
+        target = link_model._meta.get_field("actor").column
+    values = [f"member.{quote(column)}" for column in columns] + [f"link.{quote(column)}" for column in link_columns]
+    keys = [f"{key.lstrip('-').split('.')[0]}.{quote(key.lstrip('-').split('.')[1])}" for key in ordering]
+    source = (
+        f"FROM {quote(link_model._meta.db_table)} link JOIN {quote(target_model._meta.db_table)} member "
+        f"ON member.id = link.{quote(target)} "
+        f"WHERE link.{quote(owner)} = {quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
+    )
+    if connection.vendor == "postgresql":
+        order = ", ".join(
+            f"{key}{' DESC' if raw.startswith('-') else ''}" for key, raw in zip(keys, ordering, strict=True)
+        )
+        if not link_columns:
+            # The members by primary key, from the array of their ids: a small member table would
+            # otherwise be scanned whole, once per row, to be hash-joined with its two links.
+            source = (
+                f"FROM {quote(target_model._meta.db_table)} member WHERE member.id = ANY(ARRAY("
+                f"SELECT link.{quote(target)} FROM {quote(link_model._meta.db_table)} link "
+                f"WHERE link.{quote(owner)} = {quote(model._meta.db_table)}.{quote(model._meta.pk.column)}))"
+            )
+        sql = f"SELECT json_agg(json_build_array({', '.join(values)}) ORDER BY {order})::text {source}"
+    else:
+        # This SQLite orders no aggregate's input: the sort keys go last in each member, and
+        # `decode_members` sorts by them as SQLite's ORDER BY would (binary collation, NULL first).
+        sql = f"SELECT json_group_array(json_array({', '.join(values + keys)})) {source}"
+    return RawSQL(sql, (), output_field=models.TextField())
+
+
+def decode_members(raw: str | None, ordering: tuple[str, ...] = ("member.name", "member.id")) -> list[tuple]:
+    """The members `members_array` wrote for this `ordering`, as tuples of their columns; [] for none."""
+    if not raw:
+        return []
+    members = orjson.loads(raw)
+    if not members:
+        return []
+    if connection.vendor == "postgresql":
+        return [tuple(member) for member in members]
+    count = len(ordering)
+    for position in reversed(range(count)):
+        descending = ordering[position].startswith("-")
+        index = len(members[0]) - count + position
+        # Stable sorts from the last key to the first; NULL sorts before every value, as in SQLite.
+        members.sort(key=lambda member, i=index: (member[i] is not None, member[i] or 0), reverse=descending)
+    return [tuple(member[:-count]) for member in members]
+
+
+def with_briefs(queryset: QuerySet, **relations: tuple[str, ...]) -> QuerySet:
+    """The queryset's rows whole, with to-one relations joined for only the columns their briefs show."""
+    model = queryset.model
+    own = [field.attname for field in model._meta.concrete_fields]
+    joined = [f"{relation}__{column}" for relation, columns in relations.items() for column in ("id", *columns)]
+    return queryset.select_related(*relations).only(*own, *joined)
+
+
+def actor_list() -> QuerySet[Actor]:
+    """Actors with their aliases and the briefs of their affiliation and merge target."""
+    return with_briefs(
+        Actor.objects.all(), affiliation=("name", "kind"), merged_into=("name", "kind")
+    ).prefetch_related(Prefetch("aliases", queryset=ActorAlias.objects.only("id", "actor_id", "name")))
+
+
+def position_list() -> QuerySet[Position]:
+    """Positions with the briefs of their holder and organisation."""
+    return with_briefs(Position.objects.all(), actor=("name", "kind"), organization=("name", "kind"))
+
+
+def place_list() -> QuerySet[Place]:
+    """Places with their aliases and the brief of the place they lie within."""
+    return with_briefs(Place.objects.all(), parent=("name", "kind")).prefetch_related(
+        Prefetch("aliases", queryset=PlaceAlias.objects.only("id", "place_id", "name"))
+    )
+
+
+def topic_list() -> QuerySet[Topic]:
+    """Topics with the brief of their parent."""
+    return with_briefs(Topic.objects.all(), parent=("slug", "name"))
+
+
+def source_list() -> QuerySet[Source]:
+    """Sources with the briefs of their publisher and authors (the body is left to the caller)."""
+    return with_briefs(Source.objects.all(), publisher=("name", "kind")).prefetch_related(
+        Prefetch("authors", queryset=Actor.objects.only("id", "name", "kind"))
     )
 
 
 def communication_list() -> QuerySet[Communication]:
-    """Communications with their participants, topics, sources and links, in a constant number of queries."""
-    return Communication.objects.select_related("duration_according_to", "place", "regarding").prefetch_related(
-        "participations__actor", "topics", "sources"
-    )
+    """Communications to filter and page: the narrow table only (see `statement_list`)."""
+    return Communication.objects.only("id", "version")
 
 
-def topic_ids_with_descendants(topic_ids: Iterable[int]) -> set[int]:
-    """The given topics and every topic beneath them; one query per level of the tree."""
-    found = set(topic_ids)
-    frontier = set(found)
-    while frontier:
-        frontier = set(Topic.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - found
-        found |= frontier
+#: Columns of a communication and of the records it embeds, as `communication_rows` reads them.
+COMMUNICATION_ROW_COLUMNS = (
+    *(field.attname for field in Communication._meta.concrete_fields),
+    "duration_according_to__name",
+    "duration_according_to__kind",
+    "place__name",
+    "place__kind",
+    "regarding__kind",
+    "regarding__title",
+    "regarding__date",
+    "regarding__date_precision",
+)
+
+
+#: The to-many parts a communication embeds: relation, member columns shown, order, columns of the link row.
+COMMUNICATION_MEMBERS = (
+    ("participations", ("id", "name", "kind"), ("link.id",), ("role",)),
+    ("topics", ("id", "slug", "name"), ("member.name", "member.id"), ()),
+    # As Source orders itself.
+    ("sources", ("id", "title", "url"), ("-member.date", "member.title", "member.id"), ()),
+)
+
+
+def communication_rows(ids: Collection[int]) -> dict[int, dict]:
+    """The communications with these ids, with the columns of the records they embed, by id: one query.
+
+    To-one records are joined for the columns shown; participants, topics and sources are JSON arrays
+    made by correlated subqueries (see `members_array`).
+    """
+    members = {
+        f"{relation}_members": members_array(
+            Communication, relation, columns, ordering=ordering, link_columns=link_columns
+        )
+        for relation, columns, ordering, link_columns in COMMUNICATION_MEMBERS
+    }
+    rows = Communication.objects.filter(pk__in=list(ids)).order_by().values(*COMMUNICATION_ROW_COLUMNS, **members)
+    found = {}
+    for row in rows:
+        for relation, _, ordering, _ in COMMUNICATION_MEMBERS:
+            row[relation] = decode_members(row.pop(f"{relation}_members"), ordering)
+        found[row["id"]] = row
     return found
 
 
-def full_text_search(queryset: QuerySet, query: str, *, fields: Sequence[str]) -> QuerySet:
-    """Rows matching a web-style search, annotated with `search_rank` (higher is better).
-
-    PostgreSQL uses ranked full-text search over an expression index; other databases fall
-    back to requiring every word as a case-insensitive substring, with a constant rank.
-    """
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector(*fields, config=SEARCH_CONFIG)
-        search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        return (
-            queryset.annotate(search_vector=vector)
-            .filter(search_vector=search)
-            .annotate(
-                # Double precision, so a rank read back from a cursor compares equal to itself.
-                search_rank=Cast(SearchRank(vector, search), FloatField())
-            )
+def topic_ids_with_descendants(topic_ids: Iterable[int]) -> set[int]:
+    """The given topics and every topic beneath them, in one recursive query."""
+    topic_ids = [int(topic_id) for topic_id in topic_ids]
+    if not topic_ids:
+        return set()
+    table = connection.ops.quote_name(Topic._meta.db_table)
+    marks = ", ".join(["%s"] * len(topic_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE tree(id) AS (SELECT id FROM {table} WHERE id IN ({marks}) "
+            f"UNION SELECT topic.id FROM {table} topic JOIN tree ON topic.parent_id = tree.id) SELECT id FROM tree",
+            topic_ids,
         )
-    words = [word.strip('"').lstrip("-") for word in query.split()]
-    condition = Q()
-    for word in filter(None, words):
-        condition &= Q.create([(f"{field}__icontains", word) for field in fields], connector=Q.OR)
-    return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return {row[0] for row in cursor.fetchall()}
 
 
 def actor_search(queryset: QuerySet[Actor], query: str) -> QuerySet[Actor]:
     """Actors whose name or an alias contains the query, ignoring case, accents and apostrophe style."""
     folded = normalize_name(query)
     alias_matches = ActorAlias.objects.filter(normalized_name__contains=folded).values("actor_id")
+    return queryset.filter(Q(name__icontains=query.strip()) | Q(pk__in=alias_matches))
+
+
+def place_search(queryset: QuerySet[Place], query: str) -> QuerySet[Place]:
+    """Places whose name contains the query, or an alias its folded form; a semi-join, so no place is listed twice."""
+    alias_matches = PlaceAlias.objects.filter(normalized_name__contains=normalize_name(query)).values("place_id")
     return queryset.filter(Q(name__icontains=query.strip()) | Q(pk__in=alias_matches))
 
 

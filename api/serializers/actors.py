@@ -4,8 +4,9 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.briefs import ActorBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
+from api.links import api_links
+from api.serializers.briefs import ActorBriefSerializer, actor_brief, brief_of
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, country_code, iso_datetime
 from statements.models import Actor
 
 
@@ -60,3 +61,22 @@ class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "created_at", "updated_at"]
+
+    def to_representation(self, actor: Actor) -> dict:
+        links = api_links(self.context)
+        return {
+            "id": actor.pk,
+            "api_url": links.detail("actor", actor.pk),
+            "uuid": str(actor.uuid),
+            "kind": actor.kind,
+            "name": actor.name,
+            "slug": actor.slug,
+            "aliases": [alias.name for alias in actor.aliases.all()],
+            "description": actor.description,
+            "country": country_code(actor.country),
+            "wikidata_id": actor.wikidata_id,
+            "affiliation": brief_of(links, actor.affiliation, actor_brief, "name", "kind"),
+            "merged_into": brief_of(links, actor.merged_into, actor_brief, "name", "kind"),
+            "created_at": iso_datetime(actor.created_at),
+            "updated_at": iso_datetime(actor.updated_at),
+        }

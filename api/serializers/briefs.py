@@ -1,7 +1,11 @@
 """Brief representations embedded in other resources: enough to show a record without fetching it."""
 
+from collections.abc import Callable
+
 from rest_framework import serializers
 
+from api.links import ApiLinks
+from api.serializers.fields import iso_date
 from statements.models import Actor, Communication, Place, Position, Source, Statement, Topic
 
 
@@ -80,3 +84,57 @@ class StatementBriefSerializer(serializers.ModelSerializer):
         model = Statement
         fields = ["id", "api_url", "kind", "text"]
         read_only_fields = fields
+
+
+# The same briefs as plain dicts, for read paths that build representations from columns: one function per shape.
+
+
+def actor_brief(links: ApiLinks, pk: int | None, name: str, kind: str) -> dict | None:
+    """ActorBrief from an actor's id, name and kind; None without an id."""
+    return None if pk is None else {"id": pk, "api_url": links.detail("actor", pk), "name": name, "kind": kind}
+
+
+def position_brief(links: ApiLinks, pk: int | None, title: str) -> dict | None:
+    """PositionBrief from a position's id and title."""
+    return None if pk is None else {"id": pk, "api_url": links.detail("position", pk), "title": title}
+
+
+def place_brief(links: ApiLinks, pk: int | None, name: str, kind: str) -> dict | None:
+    """PlaceBrief from a place's id, name and kind."""
+    return None if pk is None else {"id": pk, "api_url": links.detail("place", pk), "name": name, "kind": kind}
+
+
+def topic_brief(links: ApiLinks, pk: int | None, slug: str, name: str) -> dict | None:
+    """TopicBrief from a topic's id, slug and name."""
+    return None if pk is None else {"id": pk, "api_url": links.detail("topic", pk), "slug": slug, "name": name}
+
+
+def source_brief(links: ApiLinks, pk: int | None, title: str, url: str | None) -> dict | None:
+    """SourceBrief from a source's id, title and URL."""
+    return None if pk is None else {"id": pk, "api_url": links.detail("source", pk), "title": title, "url": url}
+
+
+def communication_brief(links: ApiLinks, pk: int | None, kind: str, title: str, date, date_precision: str):
+    """CommunicationBrief from a communication's id, kind, title, date and precision."""
+    if pk is None:
+        return None
+    return {
+        "id": pk,
+        "api_url": links.detail("communication", pk),
+        "kind": kind,
+        "title": title,
+        "date": iso_date(date),
+        "date_precision": date_precision,
+    }
+
+
+def statement_brief(links: ApiLinks, pk: int | None, kind: str, text: str) -> dict | None:
+    """StatementBrief from a statement's id, kind and text."""
+    return None if pk is None else {"id": pk, "api_url": links.detail("statement", pk), "kind": kind, "text": text}
+
+
+def brief_of(links: ApiLinks, related, brief: Callable[..., dict | None], *attributes: str) -> dict | None:
+    """The brief of a related model instance (None for none), from the attributes its shape shows."""
+    if related is None:
+        return None
+    return brief(links, related.pk, *(getattr(related, name) for name in attributes))

@@ -2,14 +2,21 @@
 
 from rest_framework import serializers
 
+from api.links import api_links
 from api.serializers.briefs import (
     ActorBriefSerializer,
     CommunicationBriefSerializer,
     PlaceBriefSerializer,
     SourceBriefSerializer,
     TopicBriefSerializer,
+    actor_brief,
+    communication_brief,
+    place_brief,
+    source_brief,
+    topic_brief,
 )
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from statements import selectors
 from statements.choices import ParticipantRole
 from statements.models import Actor, Communication, Participation, Place, Source, Topic
 
@@ -23,6 +30,13 @@ class ParticipantSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Participation
         fields = ["actor", "role"]
+
+
+class CommunicationListSerializer(serializers.ListSerializer):
+    """Communications written from their rows, fetched for the whole page at once."""
+
+    def to_representation(self, data):
+        return represent_communications(data, self.context)
 
 
 class CommunicationSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -81,7 +95,11 @@ class CommunicationSerializer(StrictInputMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        list_serializer_class = CommunicationListSerializer
         read_only_fields = ["uuid", "created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        return represent_communications([instance], self.context)[0]
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
@@ -92,3 +110,52 @@ class CommunicationSerializer(StrictInputMixin, serializers.ModelSerializer):
                 for row in values.pop("participations")
             ]
         return values
+
+
+def represent_communications(communications, context: dict) -> list[dict]:
+    """The representations of communications (instances or rows with an "id"), in their order, in one query."""
+    ids = [row["id"] if isinstance(row, dict) else row.pk for row in communications]
+    rows = selectors.communication_rows(ids)
+    links = api_links(context)
+    return [communication_representation(rows[pk], links) for pk in ids if pk in rows]
+
+
+def communication_representation(row: dict, links) -> dict:
+    """One communication as the API writes it (the fields of CommunicationSerializer), from `communication_rows`."""
+    pk = row["id"]
+    return {
+        "id": pk,
+        "api_url": links.detail("communication", pk),
+        "uuid": str(row["uuid"]),
+        "kind": row["kind"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "date": iso_date(row["date"]),
+        "date_precision": row["date_precision"],
+        "date_expression": row["date_expression"],
+        "duration_minutes": row["duration_minutes"],
+        "duration_is_approximate": row["duration_is_approximate"],
+        "duration_according_to": actor_brief(
+            links,
+            row["duration_according_to_id"],
+            row["duration_according_to__name"],
+            row["duration_according_to__kind"],
+        ),
+        "place": place_brief(links, row["place_id"], row["place__name"], row["place__kind"]),
+        "regarding": communication_brief(
+            links,
+            row["regarding_id"],
+            row["regarding__kind"],
+            row["regarding__title"],
+            row["regarding__date"],
+            row["regarding__date_precision"],
+        ),
+        "participants": [
+            {"actor": actor_brief(links, actor_id, name, kind), "role": role}
+            for actor_id, name, kind, role in row["participations"]
+        ],
+        "topics": [topic_brief(links, *topic) for topic in row["topics"]],
+        "sources": [source_brief(links, *source) for source in row["sources"]],
+        "created_at": iso_datetime(row["created_at"]),
+        "updated_at": iso_datetime(row["updated_at"]),
+    }

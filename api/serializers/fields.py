@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
@@ -83,3 +84,24 @@ class StrictInputMixin:
             if errors:
                 raise serializers.ValidationError(errors, code="invalid")
         return super().to_internal_value(data)
+
+
+# Plain values as the serializer fields write them, for the read paths that build representations by hand.
+
+
+def iso_date(value) -> str | None:
+    """A date as DRF's DateField writes it: YYYY-MM-DD."""
+    return None if value is None else value.isoformat()
+
+
+def iso_datetime(value) -> str | None:
+    """A timestamp as DRF's DateTimeField writes it (DATETIME_FORMAT "iso-8601"): in the current time zone, UTC as Z."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def country_code(value) -> str:
+    """A country as the API writes it: its ISO 3166-1 alpha-2 code, or "" when there is none."""
+    return getattr(value, "code", value) or ""

@@ -3,9 +3,10 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from api.links import api_links
 from api.serializers.actors import AliasesField
-from api.serializers.briefs import PlaceBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
+from api.serializers.briefs import PlaceBriefSerializer, brief_of, place_brief
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, country_code, iso_datetime
 from statements.models import Place
 
 
@@ -42,3 +43,23 @@ class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "created_at", "updated_at"]
+
+    def to_representation(self, place: Place) -> dict:
+        links = api_links(self.context)
+        coordinates = self.fields["latitude"], self.fields["longitude"]
+        return {
+            "id": place.pk,
+            "api_url": links.detail("place", place.pk),
+            "uuid": str(place.uuid),
+            "name": place.name,
+            "slug": place.slug,
+            "kind": place.kind,
+            "aliases": [alias.name for alias in place.aliases.all()],
+            "country": country_code(place.country),
+            "parent": brief_of(links, place.parent, place_brief, "name", "kind"),
+            # Decimal strings with their fixed places, as the DecimalFields write them.
+            "latitude": None if place.latitude is None else coordinates[0].to_representation(place.latitude),
+            "longitude": None if place.longitude is None else coordinates[1].to_representation(place.longitude),
+            "created_at": iso_datetime(place.created_at),
+            "updated_at": iso_datetime(place.updated_at),
+        }

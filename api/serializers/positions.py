@@ -3,8 +3,9 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from api.serializers.briefs import ActorBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
+from api.links import api_links
+from api.serializers.briefs import ActorBriefSerializer, actor_brief, brief_of
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, country_code, iso_date, iso_datetime
 from statements.models import Actor, Position
 
 
@@ -38,3 +39,19 @@ class PositionSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "created_at", "updated_at"]
+
+    def to_representation(self, position: Position) -> dict:
+        links = api_links(self.context)
+        return {
+            "id": position.pk,
+            "api_url": links.detail("position", position.pk),
+            "uuid": str(position.uuid),
+            "actor": brief_of(links, position.actor, actor_brief, "name", "kind"),
+            "title": position.title,
+            "organization": brief_of(links, position.organization, actor_brief, "name", "kind"),
+            "country": country_code(position.country),
+            "start_date": iso_date(position.start_date),
+            "end_date": iso_date(position.end_date),
+            "created_at": iso_datetime(position.created_at),
+            "updated_at": iso_datetime(position.updated_at),
+        }

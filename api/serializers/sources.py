@@ -2,8 +2,9 @@
 
 from rest_framework import serializers
 
-from api.serializers.briefs import ActorBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
+from api.links import api_links
+from api.serializers.briefs import ActorBriefSerializer, actor_brief, brief_of
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
 from statements.models import Actor, Source
 
 
@@ -44,6 +45,33 @@ class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "content_hash", "created_at", "updated_at"]
+
+    def to_representation(self, source: Source) -> dict:
+        links = api_links(self.context)
+        representation = {
+            "id": source.pk,
+            "api_url": links.detail("source", source.pk),
+            "uuid": str(source.uuid),
+            "kind": source.kind,
+            "title": source.title,
+            "url": source.url,
+            "publisher": brief_of(links, source.publisher, actor_brief, "name", "kind"),
+            "authors": [actor_brief(links, author.pk, author.name, author.kind) for author in source.authors.all()],
+            "date": iso_date(source.date),
+            "date_precision": source.date_precision,
+            "date_expression": source.date_expression,
+            "language": source.language,
+            "image_credit": source.image_credit,
+            "body": None,
+            "content_hash": source.content_hash,
+            "created_at": iso_datetime(source.created_at),
+            "updated_at": iso_datetime(source.updated_at),
+        }
+        if "body" in self.fields:
+            representation["body"] = source.body
+        else:
+            del representation["body"]
+        return representation
 
 
 class SourceSummarySerializer(SourceSerializer):

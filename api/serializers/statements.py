@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.links import api_links
 from api.serializers.briefs import (
     ActorBriefSerializer,
     CommunicationBriefSerializer,
@@ -11,10 +12,17 @@ from api.serializers.briefs import (
     SourceBriefSerializer,
     StatementBriefSerializer,
     TopicBriefSerializer,
+    actor_brief,
+    communication_brief,
+    place_brief,
+    position_brief,
+    source_brief,
+    statement_brief,
+    topic_brief,
 )
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from statements import selectors
 from statements.models import Actor, Communication, Place, Position, Source, Statement, Topic
-from statements.selectors import QUOTE_CONTEXT_CHARACTERS
 
 TEXT_POSITION_SELECTOR = [("TextPositionSelector", "TextPositionSelector")]
 TEXT_QUOTE_SELECTOR = [("TextQuoteSelector", "TextQuoteSelector")]
@@ -42,6 +50,13 @@ class SelectorsSerializer(serializers.Serializer):
 
     text_position = TextPositionSelectorSerializer()
     text_quote = TextQuoteSelectorSerializer()
+
+
+class StatementListSerializer(serializers.ListSerializer):
+    """Statements written from their rows, fetched for the whole page at once (see `represent_statements`)."""
+
+    def to_representation(self, data):
+        return represent_statements(data, self.context)
 
 
 class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -140,6 +155,7 @@ class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
             "created_by",
             "updated_by",
         ]
+        list_serializer_class = StatementListSerializer
         read_only_fields = [
             "uuid",
             "confidence",
@@ -151,16 +167,94 @@ class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     @extend_schema_field(SelectorsSerializer(allow_null=True))
     def get_selectors(self, statement: Statement):
+        # The field as a generic serializer would write it, from the whole body; the API's representations
+        # come from `statement_representation`, which has the database cut the context out (tests compare the two).
         if statement.span_start is None or statement.span_end is None:
             return None
-        start, end = statement.span_start, statement.span_end
-        if hasattr(statement, "quote_exact"):
-            exact, prefix, suffix = statement.quote_exact, statement.quote_prefix, statement.quote_suffix
-        else:
-            body = statement.source.body
-            width = QUOTE_CONTEXT_CHARACTERS
-            exact, prefix, suffix = body[start:end], body[max(0, start - width) : start], body[end : end + width]
-        return {
-            "text_position": {"type": "TextPositionSelector", "start": start, "end": end},
-            "text_quote": {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
+        body, start, end = statement.source.body, statement.span_start, statement.span_end
+        width = selectors.QUOTE_CONTEXT_CHARACTERS
+        row = {
+            "span_start": start,
+            "span_end": end,
+            "quote_exact": body[start:end],
+            "quote_prefix": body[max(0, start - width) : start],
+            "quote_suffix": body[end : end + width],
         }
+        return selectors_of(row)
+
+    def to_representation(self, instance):
+        return represent_statements([instance], self.context)[0]
+
+
+def represent_statements(statements, context: dict) -> list[dict]:
+    """The representations of statements (instances or rows with an "id"), in their order, in one query.
+
+    Each embedded record is a dict made of the columns it shows; no serializer is built per record
+    and no URL is reversed per record.
+    """
+    ids = [row["id"] if isinstance(row, dict) else row.pk for row in statements]
+    rows = selectors.statement_rows(ids)
+    links = api_links(context)
+    return [statement_representation(rows[pk], links) for pk in ids if pk in rows]
+
+
+def statement_representation(row: dict, links) -> dict:
+    """One statement as the API writes it (the fields of StatementSerializer), from `statement_rows`."""
+    pk = row["id"]
+    return {
+        "id": pk,
+        "api_url": links.detail("statement", pk),
+        "uuid": str(row["uuid"]),
+        "kind": row["kind"],
+        "text": row["text"],
+        "status": row["status"],
+        "confidence": row["confidence"],
+        "extractor": row["extractor"],
+        "speaker": actor_brief(links, row["speaker_id"], row["speaker__name"], row["speaker__kind"]),
+        "speaker_as_written": row["speaker_as_written"],
+        "speaker_proposed_name": row["speaker_proposed_name"],
+        "position": position_brief(links, row["position_id"], row["position__title"]),
+        "addressees": [actor_brief(links, *member) for member in row["addressees"]],
+        "reported_by": actor_brief(links, row["reported_by_id"], row["reported_by__name"], row["reported_by__kind"]),
+        "communication": communication_brief(
+            links,
+            row["communication_id"],
+            row["communication__kind"],
+            row["communication__title"],
+            row["communication__date"],
+            row["communication__date_precision"],
+        ),
+        "source": source_brief(links, row["source_id"], row["source__title"], row["source__url"]),
+        "span_start": row["span_start"],
+        "span_end": row["span_end"],
+        "selectors": selectors_of(row),
+        "date": iso_date(row["date"]),
+        "date_precision": row["date_precision"],
+        "date_expression": row["date_expression"],
+        "topics": [topic_brief(links, *member) for member in row["topics"]],
+        "mentioned_actors": [actor_brief(links, *member) for member in row["mentioned_actors"]],
+        "mentioned_places": [place_brief(links, *member) for member in row["mentioned_places"]],
+        "in_reply_to": statement_brief(
+            links, row["in_reply_to_id"], row["in_reply_to__kind"], row["in_reply_to__text"]
+        ),
+        "created_at": iso_datetime(row["created_at"]),
+        "updated_at": iso_datetime(row["updated_at"]),
+        "created_by": row["created_by__username"],
+        "updated_by": row["updated_by__username"],
+    }
+
+
+def selectors_of(row: dict) -> dict | None:
+    """The span as Web Annotation selectors, with the context the database cut out of the body."""
+    start, end = row["span_start"], row["span_end"]
+    if start is None or end is None:
+        return None
+    return {
+        "text_position": {"type": "TextPositionSelector", "start": start, "end": end},
+        "text_quote": {
+            "type": "TextQuoteSelector",
+            "exact": row["quote_exact"],
+            "prefix": row["quote_prefix"],
+            "suffix": row["quote_suffix"],
+        },
+    }

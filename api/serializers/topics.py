@@ -2,8 +2,9 @@
 
 from rest_framework import serializers
 
-from api.serializers.briefs import TopicBriefSerializer
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin
+from api.links import api_links
+from api.serializers.briefs import TopicBriefSerializer, brief_of, topic_brief
+from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_datetime
 from statements.models import Topic
 
 
@@ -23,3 +24,17 @@ class TopicSerializer(StrictInputMixin, serializers.ModelSerializer):
         model = Topic
         fields = ["id", "api_url", "uuid", "slug", "name", "description", "parent", "created_at", "updated_at"]
         read_only_fields = ["uuid", "created_at", "updated_at"]
+
+    def to_representation(self, topic: Topic) -> dict:
+        links = api_links(self.context)
+        return {
+            "id": topic.pk,
+            "api_url": links.detail("topic", topic.pk),
+            "uuid": str(topic.uuid),
+            "slug": topic.slug,
+            "name": topic.name,
+            "description": topic.description,
+            "parent": brief_of(links, topic.parent, topic_brief, "slug", "name"),
+            "created_at": iso_datetime(topic.created_at),
+            "updated_at": iso_datetime(topic.updated_at),
+        }

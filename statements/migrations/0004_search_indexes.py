@@ -4,7 +4,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-from statements.selectors import SEARCH_CONFIG, SEARCH_FIELDS
+from statements.search import SEARCH_CONFIG, SEARCH_FIELDS
 
 INDEXED_MODELS = {
     "statement": "statement_text_search",

@@ -5,7 +5,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import DateField, Func, Q
 from django_countries.fields import CountryField
 
 from statements.choices import DatePrecision
@@ -45,6 +45,31 @@ def refuse_reference_cycle(instance: models.Model, field: str, message: str) -> 
             raise ValidationError({field: message})
         seen.add(target.pk)
         target = getattr(target, field)
+
+
+#: Where an undated record sorts: as if from 1 January of the year 1, last when the newest come first.
+UNDATED = datetime.date(1, 1, 1)
+
+
+class DateKey(Func):
+    """The sort key of a dated record: its date, or UNDATED when the date is unknown; never null.
+
+    Lists order by it and their indexes are built on it. The undated literal is written into the SQL
+    rather than passed as a parameter, so a query's expression is exactly its index's (SQLite only
+    uses an index on an expression that reads the same).
+    """
+
+    function = "COALESCE"
+    output_field = DateField()
+
+    def __init__(self, expression="date", **extra):
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        literal = f"'{UNDATED.isoformat()}'" + ("::date" if connection.vendor == "postgresql" else "")
+        return super().as_sql(
+            compiler, connection, template=f"%(function)s(%(expressions)s, {literal})", **extra_context
+        )
 
 
 class TimestampedModel(models.Model):

@@ -6,15 +6,13 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from statements.choices import CommunicationKind, ParticipantRole
-from statements.models.base import DatedModel, StableKeyModel, choices_constraint, refuse_reference_cycle
+from statements.models.base import DatedModel, DateKey, StableKeyModel, choices_constraint, refuse_reference_cycle
 
 
 class Communication(StableKeyModel, DatedModel):
     """An act of communication between actors, as reported by one or more sources."""
 
-    kind = models.CharField(
-        max_length=20, choices=CommunicationKind.choices, db_index=True, help_text="What sort of communication."
-    )
+    kind = models.CharField(max_length=20, choices=CommunicationKind.choices, help_text="What sort of communication.")
     title = models.CharField(max_length=300, help_text="A short descriptive title.")
     summary = models.TextField(blank=True, help_text="What it was about, in the curator's words.")
     duration_minutes = models.PositiveIntegerField(null=True, blank=True, help_text="How long it lasted, in minutes.")
@@ -60,7 +58,11 @@ class Communication(StableKeyModel, DatedModel):
 
     class Meta:
         ordering = ["-date", "title", "id"]
-        indexes = [models.Index(fields=["kind", "date"], name="communication_kind_date")]
+        # Newest first by DateKey, then id, as lists read them (see api.pagination), also within one kind.
+        indexes = [
+            models.Index(DateKey(), F("id"), name="communication_date_key"),
+            models.Index(F("kind"), DateKey(), F("id"), name="communication_kind_date_key"),
+        ]
         constraints = [
             *DatedModel.Meta.constraints,
             choices_constraint("kind", CommunicationKind, "communication_kind_valid"),

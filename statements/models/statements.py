@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from statements.anchoring import AnchorError, find_unique_span
 from statements.choices import CurationStatus, DatePrecision, StatementKind
-from statements.models.base import DatedModel, StableKeyModel, choices_constraint, refuse_reference_cycle
+from statements.models.base import DatedModel, DateKey, StableKeyModel, choices_constraint, refuse_reference_cycle
 
 
 class Statement(StableKeyModel, DatedModel):
@@ -22,6 +22,8 @@ class Statement(StableKeyModel, DatedModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        # statement_speaker_date_key starts with the speaker: an index of its own would repeat it.
+        db_index=False,
         related_name="statements",
         help_text="Who said it. Required before a statement can be verified.",
     )
@@ -99,7 +101,7 @@ class Statement(StableKeyModel, DatedModel):
         max_length=8,
         choices=CurationStatus.choices,
         default=CurationStatus.DRAFT,
-        db_index=True,
+        # No index of its own: most statements share a status, so lists walk statement_date_key and filter.
         help_text="Where the statement stands in curation.",
     )
     confidence = models.FloatField(
@@ -150,8 +152,11 @@ class Statement(StableKeyModel, DatedModel):
 
     class Meta:
         ordering = ["-date", "-id"]
+        # Lists are read newest first by DateKey, then id (see api.pagination): these indexes hand a page
+        # of the whole archive, of one speaker or of a date range straight from the index, without a sort.
         indexes = [
-            models.Index(fields=["speaker", "date"], name="statement_speaker_date"),
+            models.Index(DateKey(), F("id"), name="statement_date_key"),
+            models.Index(F("speaker"), DateKey(), F("id"), name="statement_speaker_date_key"),
             models.Index(fields=["source", "span_start"], name="statement_source_span"),
             models.Index(fields=["-created_at", "-id"], name="statement_created_desc"),
         ]

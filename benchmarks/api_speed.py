@@ -1,0 +1,463 @@
+"""How fast the API answers on a large archive, served as production serves it, beside a bare Django ceiling.
+
+Run (one command; it generates the archive first when the database does not hold it):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/statements_bench \\
+        .venv/bin/python benchmarks/api_speed.py --statements 1000000
+    .venv/bin/python benchmarks/api_speed.py --statements 100000      # SQLite, benchmarks/data/
+
+The project is served by gunicorn (2 workers × 4 threads, gthread, DEBUG off) with the
+benchmark's settings, which add bare views under `/bare/`: the same queries written as plain
+Django (`.values()` and orjson, no REST framework), the ceiling the API is compared with. Every
+query in `QUERIES` is requested by one client (concurrency 1: p50, p95, p99 and requests/s) and then
+by eight at once (requests/s), from the API and from its bare view in the same run. The table is
+printed and written to `benchmarks/results/api-speed-<vendor>-<statements>.md`, with the machine's
+load average and the workers' peak memory.
+"""
+
+import argparse
+import base64
+import datetime
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "benchmarks" / "results"
+DATA = ROOT / "benchmarks" / "data"
+
+
+@dataclass
+class Query:
+    """One request of the benchmark: its label, its API path and the bare view's path (None when there is none)."""
+
+    label: str
+    path: str
+    bare: str | None
+    kind: str = "list"  # list, detail or search: the targets differ
+
+
+@dataclass
+class Measurement:
+    latencies: list[float] = field(default_factory=list)
+    requests_per_second: float = 0.0
+    concurrent_requests_per_second: float = 0.0
+    concurrent_p95: float = 0.0
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        index = min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))
+        return ordered[index] * 1000
+
+
+def parameters() -> dict[str, object]:
+    """Values the queries need, read from the archive: the busiest speaker, a month, a cursor 200 pages deep…"""
+    from django.db import connection
+    from django.db.models import Count
+
+    from benchmarks.dataset import COMMON_WORD, RARE_WORD
+    from statements.models import Actor, Participation, Statement
+
+    busiest = Statement.objects.values("speaker").annotate(n=Count("id")).order_by("-n").first()
+    counts = Statement.objects.values("speaker").annotate(n=Count("id"))
+    small = min(counts.filter(n__gte=20, n__lte=40), key=lambda row: (abs(row["n"] - 29), row["speaker"]))
+    participant_a = Participation.objects.values("actor").annotate(n=Count("id")).order_by("-n").first()["actor"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT b.actor_id FROM statements_participation a
+               JOIN statements_participation b ON a.communication_id = b.communication_id AND b.actor_id <> a.actor_id
+               WHERE a.actor_id = %s GROUP BY b.actor_id ORDER BY count(*) DESC, b.actor_id LIMIT 1""",
+            [participant_a],
+        )
+        participant_b = cursor.fetchone()[0]
+    middle = Statement.objects.order_by("id").values_list("id", flat=True)[Statement.objects.count() // 2]
+    dated = Statement.objects.exclude(date=None).order_by("-date", "-id").values_list("date", "id")
+    deep_date, deep_id = dated[200 * 50 - 1]
+    latest = dated.first()[0]
+    month_start = (latest.replace(day=1) - datetime.timedelta(days=400)).replace(day=1)
+    month_end = (month_start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    from statements.models import Communication, Source
+
+    return {
+        "busiest": busiest["speaker"],
+        "busiest_count": busiest["n"],
+        "small": small["speaker"],
+        "small_count": small["n"],
+        "topic": 1,
+        "month_start": month_start.isoformat(),
+        "month_end": month_end.isoformat(),
+        "common": COMMON_WORD,
+        "rare": RARE_WORD,
+        "participant_a": participant_a,
+        "participant_b": participant_b,
+        "statement": middle,
+        "communication": Communication.objects.order_by("id").values_list("id", flat=True)[
+            Communication.objects.count() // 2
+        ],
+        "source": Source.objects.order_by("id").values_list("id", flat=True)[Source.objects.count() // 2],
+        "actor": Actor.objects.order_by("id").values_list("id", flat=True)[Actor.objects.count() // 2],
+        "deep_cursor": deep_cursor(deep_date, deep_id),
+    }
+
+
+def deep_cursor(date: datetime.date, pk: int) -> str:
+    """The `next` cursor after the row with this date and id, in the default ordering (page 201 with 50 a page)."""
+    try:
+        from api.pagination import encode_cursor
+    except ImportError:  # the paginator before cursors had an encoding function of their own
+
+        def encode_cursor(ordering, direction, values):
+            payload = {"ordering": ordering, "direction": direction, "values": values}
+            raw = json.dumps(payload, separators=(",", ":")).encode()
+            return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    return encode_cursor("-date", "next", [date.isoformat(), pk])
+
+
+def queries(values: dict[str, object]) -> list[Query]:
+    """The requests measured, in the order of the table."""
+    v = values
+    month = f"date_after={v['month_start']}&date_before={v['month_end']}"
+    participants = f"participant={v['participant_a']}&participant={v['participant_b']}"
+    return [
+        Query("`statements/` first page", "/api/v1/statements/", "/bare/statements/"),
+        Query(
+            "`statements/` 200 pages deep by cursor",
+            f"/api/v1/statements/?cursor={v['deep_cursor']}",
+            f"/bare/statements/?cursor={v['deep_cursor']}",
+        ),
+        Query(
+            "`statements/{id}/`",
+            f"/api/v1/statements/{v['statement']}/",
+            f"/bare/statements/{v['statement']}/",
+            "detail",
+        ),
+        Query(
+            f"`statements/?speaker=` busiest speaker ({v['busiest_count']:,})",
+            f"/api/v1/statements/?speaker={v['busiest']}",
+            f"/bare/statements/?speaker={v['busiest']}",
+        ),
+        Query(
+            f"`statements/?speaker=` a speaker with {v['small_count']} statements",
+            f"/api/v1/statements/?speaker={v['small']}",
+            f"/bare/statements/?speaker={v['small']}",
+        ),
+        Query(
+            "`statements/?topic=` a root topic, with subtopics",
+            f"/api/v1/statements/?topic={v['topic']}",
+            f"/bare/statements/?topic={v['topic']}",
+        ),
+        Query(
+            "`statements/?date_after=&date_before=` one month",
+            f"/api/v1/statements/?{month}",
+            f"/bare/statements/?{month}",
+        ),
+        Query(
+            f"`statements/?q=` a common word ({v['common']})",
+            f"/api/v1/statements/?q={v['common']}",
+            f"/bare/statements/?q={v['common']}",
+            "search",
+        ),
+        Query(
+            f"`statements/?q=` a rare word ({v['rare']})",
+            f"/api/v1/statements/?q={v['rare']}",
+            f"/bare/statements/?q={v['rare']}",
+        ),
+        Query(
+            "`communications/?participant=A&participant=B`",
+            f"/api/v1/communications/?{participants}",
+            f"/bare/communications/?{participants}",
+        ),
+        Query("`actors/?q=smith`", "/api/v1/actors/?q=smith", "/bare/actors/?q=smith"),
+        Query(
+            "`actors/{busiest}/statements/`",
+            f"/api/v1/actors/{v['busiest']}/statements/",
+            f"/bare/statements/?speaker={v['busiest']}",
+        ),
+        Query("`communications/` first page", "/api/v1/communications/", "/bare/communications/"),
+        Query(
+            "`communications/{id}/`",
+            f"/api/v1/communications/{v['communication']}/",
+            f"/bare/communications/{v['communication']}/",
+            "detail",
+        ),
+        Query("`sources/` first page", "/api/v1/sources/", "/bare/sources/"),
+        Query("`sources/{id}/`", f"/api/v1/sources/{v['source']}/", f"/bare/sources/{v['source']}/", "detail"),
+        Query("`actors/{id}/`", f"/api/v1/actors/{v['actor']}/", f"/bare/actors/{v['actor']}/", "detail"),
+    ]
+
+
+# The server
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(database_url: str, port: int) -> subprocess.Popen:
+    environment = os.environ | {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-benchmark-only-secret-key",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # One client sends thousands of requests a minute; the throttles still run, at a rate it cannot reach.
+        "API_THROTTLE_ANON": "10000000/minute",
+        "API_THROTTLE_USER": "10000000/minute",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "project.wsgi",
+        f"--bind=127.0.0.1:{port}",
+        "--workers=2",
+        "--threads=4",
+        "--worker-class=gthread",
+        "--timeout=120",
+        "--keep-alive=30",
+        "--log-level=warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit("gunicorn stopped while starting") from None
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start within a minute")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def worker_peak_memory_mb(server: subprocess.Popen) -> float:
+    """The largest resident set any gunicorn worker reached (VmHWM), in MB."""
+    peaks = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(server.pid):
+            peaks.append(int(fields["VmHWM"].split()[0]) / 1024)
+    return max(peaks, default=float("nan"))
+
+
+# The client
+
+
+class Client:
+    """One keep-alive connection; `get` returns the seconds a request took, and checks it answered 200."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def get(self, path: str) -> tuple[float, bytes]:
+        started = time.perf_counter()
+        try:
+            self.connection.request("GET", path, headers={"Accept": "application/json"})
+            response = self.connection.getresponse()
+            body = response.read()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            self.connection.request("GET", path, headers={"Accept": "application/json"})
+            response = self.connection.getresponse()
+            body = response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise SystemExit(f"GET {path} answered {response.status}: {body[:500]!r}")
+        return elapsed, body
+
+
+def measure(port: int, path: str, *, requests: int, seconds: float, concurrency: int) -> Measurement:
+    measurement = Measurement()
+    client = Client(port)
+    for _ in range(3):
+        client.get(path)
+    started = time.perf_counter()
+    while len(measurement.latencies) < requests and time.perf_counter() - started < seconds:
+        measurement.latencies.append(client.get(path)[0])
+    measurement.requests_per_second = len(measurement.latencies) / (time.perf_counter() - started)
+    if concurrency > 1:
+        latencies: list[float] = []
+        lock = threading.Lock()
+        stop_at = time.perf_counter() + min(seconds, max(2.0, requests * statistics.median(measurement.latencies)))
+
+        def run() -> None:
+            own = Client(port)
+            mine = []
+            while time.perf_counter() < stop_at:
+                mine.append(own.get(path)[0])
+            with lock:
+                latencies.extend(mine)
+
+        threads = [threading.Thread(target=run) for _ in range(concurrency)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        measurement.concurrent_requests_per_second = len(latencies) / (time.perf_counter() - began)
+        ordered = sorted(latencies)
+        measurement.concurrent_p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)] * 1000
+    return measurement
+
+
+def result_ids(body: bytes) -> list:
+    data = json.loads(body)
+    rows = data["results"] if isinstance(data, dict) and "results" in data else [data]
+    return [row.get("id") for row in rows]
+
+
+# The table
+
+
+TARGETS = {"list": 50.0, "detail": 50.0, "search": 150.0}
+
+
+def table(rows: list[tuple[Query, Measurement, Measurement | None]], concurrency: int) -> str:
+    header = (
+        f"| request | API p50 | API p95 | API p99 | API req/s (c=1) | API req/s (c={concurrency}) "
+        f"| bare p50 | bare p95 | bare req/s (c={concurrency}) "
+        f"| API ÷ bare req/s (c=1 / c={concurrency}) | p95 target |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+    )
+    lines = []
+    for query, api, bare in rows:
+        target = TARGETS[query.kind]
+        met = "✓" if api.percentile(0.95) <= target else "✗"
+        if bare is not None:
+            ratio = (
+                f"{api.requests_per_second / bare.requests_per_second:.2f} / "
+                f"{api.concurrent_requests_per_second / bare.concurrent_requests_per_second:.2f}"
+            )
+            bare_cells = (
+                f"{bare.percentile(0.5):.1f} | {bare.percentile(0.95):.1f} | {bare.concurrent_requests_per_second:.0f}"
+            )
+        else:
+            ratio, bare_cells = "–", "– | – | –"
+        lines.append(
+            f"| {query.label} | {api.percentile(0.5):.1f} | {api.percentile(0.95):.1f} | {api.percentile(0.99):.1f} "
+            f"| {api.requests_per_second:.0f} | {api.concurrent_requests_per_second:.0f} | {bare_cells} | {ratio} "
+            f"| ≤ {target:.0f} ms {met} |"
+        )
+    return header + "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=100_000, help="Size of the archive (generated if absent).")
+    parser.add_argument("--requests", type=int, default=200, help="Requests per query at concurrency 1 (at most).")
+    parser.add_argument("--seconds", type=float, default=8.0, help="Time per query and concurrency (at most).")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--no-bare", action="store_true", help="Measure the API only.")
+    parser.add_argument("--only", default="", help="Measure only queries whose label contains this.")
+    options = parser.parse_args()
+
+    DATA.mkdir(exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA / f'archive-{options.statements}.sqlite3'}"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from benchmarks.dataset import generate
+    from statements.models import Statement
+
+    call_command("migrate", verbosity=0)
+    if Statement.objects.count() != options.statements:
+        print(f"Generating an archive of {options.statements:,} statements…")
+        generate(options.statements, replace=True)
+    values = parameters()
+    vendor = connection.vendor
+    connection.close()
+
+    load_before = os.getloadavg()
+    port = free_port()
+    server = start_server(database_url, port)
+    rows: list[tuple[Query, Measurement, Measurement | None]] = []
+    try:
+        for query in queries(values):
+            if options.only and options.only not in query.label:
+                continue
+            api = measure(
+                port, query.path, requests=options.requests, seconds=options.seconds, concurrency=options.concurrency
+            )
+            bare = None
+            if query.bare and not options.no_bare:
+                bare = measure(
+                    port,
+                    query.bare,
+                    requests=options.requests,
+                    seconds=options.seconds,
+                    concurrency=options.concurrency,
+                )
+                api_ids, bare_ids = (
+                    result_ids(Client(port).get(query.path)[1]),
+                    result_ids(Client(port).get(query.bare)[1]),
+                )
+                if api_ids != bare_ids:
+                    print(f"  warning: {query.label}: the API and the bare view answered different rows")
+            rows.append((query, api, bare))
+            print(
+                f"{query.label}: API p50 {api.percentile(0.5):.1f} ms, p95 {api.percentile(0.95):.1f} ms, "
+                f"{api.concurrent_requests_per_second:.0f} req/s at c={options.concurrency}"
+                + (
+                    f"; bare p50 {bare.percentile(0.5):.1f} ms, {bare.concurrent_requests_per_second:.0f} req/s"
+                    if bare
+                    else ""
+                ),
+                flush=True,
+            )
+        memory = worker_peak_memory_mb(server)
+    finally:
+        stop_server(server)
+    load_after = os.getloadavg()
+    report = (
+        f"# API speed: {vendor}, {options.statements:,} statements\n\n"
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; "
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after. gunicorn 2 workers × 4 threads; "
+        f"times in ms; concurrency-1 runs of up to {options.requests} requests or {options.seconds:.0f} s per query. "
+        f"Peak worker memory: {memory:.0f} MB.\n\n" + table(rows, options.concurrency)
+    )
+    RESULTS.mkdir(exist_ok=True)
+    output = RESULTS / f"api-speed-{vendor}-{options.statements}.md"
+    output.write_text(report)
+    print()
+    print(report)
+    print(f"Written to {output.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
