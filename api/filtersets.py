@@ -36,14 +36,19 @@ from statements.selectors import actor_search, place_search, topic_ids_with_desc
 #: An id as a query parameter: digits that fit a 64-bit key.
 ID_RE = re.compile(r"[0-9]{1,18}")
 
-SEARCH_HELP = (
+SEARCH_SYNTAX = (
     "Full-text search. Words are all required; use quotes for a phrase, `or` between alternatives, "
-    "and `-` before a word to exclude it. Results are ordered by relevance unless `ordering` is given."
+    "and `-` before a word to exclude it."
+)
+SEARCH_HELP = (
+    f"{SEARCH_SYNTAX} Results are ordered by relevance unless `ordering` is given. By relevance, only the "
+    "newest matches are ranked (10,000 unless the server's API_SEARCH_RANK_WINDOW says otherwise), so a very "
+    "common word lists those; ordered by date, every match is listed."
 )
 
 
 class FilterSet(django_filters.FilterSet):
-    """The API's filter sets: each request builds its form from a form class made once, and runs only the filters it gives.
+    """The API's filter sets: forms from a form class made once, and only the filters a request gives run.
 
     django-filter makes a new form class, with new fields, on every request, and calls every filter,
     given or not; on a list answering in milliseconds that is a good part of the time.
@@ -107,15 +112,36 @@ class OrderingFilter(filters.OrderingFilter):
 
 
 class IdsField(django_filters.fields.ModelMultipleChoiceField):
-    """Record ids; one too long for a key column is refused before it reaches the database, which would fail."""
+    """Ids of existing records, cleaned to integers with one query that reads nothing but the ids.
 
-    def _check_values(self, value):
+    An id too long for a key column is refused before it reaches the database, which would fail;
+    an id no record has is refused naming it, as Django's ModelMultipleChoiceField does.
+    """
+
+    def _check_values(self, value) -> list[int]:
         for key in value:
             if not isinstance(key, str) or not ID_RE.fullmatch(key):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
                 )
-        return super()._check_values(value)
+        wanted = {int(key) for key in value}
+        found = set(self.queryset.filter(pk__in=wanted).order_by().values_list("pk", flat=True))
+        for key in value:
+            if int(key) not in found:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
+                )
+        return sorted(wanted)
+
+    def clean(self, value):
+        value = self.prepare_value(value)
+        if not value:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        return self._check_values(value)
 
 
 class IdsFilter(django_filters.ModelMultipleChoiceFilter):
@@ -128,9 +154,6 @@ class IdsFilter(django_filters.ModelMultipleChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)
-        if isinstance(kwargs.get("queryset"), QuerySet):
-            # The ids are checked to exist, in one query; nothing else of the records is needed.
-            kwargs["queryset"] = kwargs["queryset"].only("pk")
         super().__init__(*args, **kwargs)
 
 
@@ -236,8 +259,8 @@ def _updated_since() -> django_filters.IsoDateTimeFilter:
     )
 
 
-def _search() -> django_filters.CharFilter:
-    return django_filters.CharFilter(method="filter_search", max_length=500, help_text=SEARCH_HELP)
+def _search(help_text: str = SEARCH_HELP) -> django_filters.CharFilter:
+    return django_filters.CharFilter(method="filter_search", max_length=500, help_text=help_text)
 
 
 class FullTextSearchMixin:
@@ -374,7 +397,7 @@ class SourceFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, FilterSet)
     language = django_filters.CharFilter(max_length=35, help_text="BCP 47 language tag, such as en.")
     date = _date_range()
     updated_since = _updated_since()
-    q = _search()
+    q = _search(f"{SEARCH_SYNTAX} Matches the title and the body.")
 
     class Meta:
         model = Source
@@ -387,7 +410,7 @@ class TopicTreeMixin:
     def filter_topics(self, queryset, name, topics):
         if not topics:
             return queryset
-        topic_ids = topic_ids_with_descendants(topic.pk for topic in topics)
+        topic_ids = topic_ids_with_descendants(topics)
         links = queryset.model.topics.through.objects.filter(topic_id__in=topic_ids)
         return queryset.filter(pk__in=links.values(f"{queryset.model._meta.model_name}_id"))
 

@@ -19,7 +19,6 @@ from statements import selectors
 from statements.models import Actor, ActorAlias, Communication, Participation, Source, Statement
 from statements.models.base import DateKey
 from statements.search import full_text_search
-from statements.text import normalize_name
 
 PAGE_SIZE = 50
 
@@ -106,9 +105,7 @@ def _actors(queryset) -> list[dict]:
 
 
 def actor_list(request):
-    query = request.GET.get("q", "")
-    alias_matches = ActorAlias.objects.filter(normalized_name__contains=normalize_name(query)).values("actor_id")
-    actors = Actor.objects.filter(merged_into__isnull=True).filter(Q(name__icontains=query) | Q(pk__in=alias_matches))
+    actors = selectors.actor_search(Actor.objects.filter(merged_into__isnull=True), request.GET.get("q", ""))
     return _json({"count": actors.count(), "results": _actors(actors.order_by("name", "id")[:PAGE_SIZE])})
 
 

@@ -107,10 +107,10 @@ def statement_rows(ids: Collection[int]) -> dict[int, dict]:
             ),
         )
     )
-    found = {}
+    found, ordered = {}, connection.vendor == "postgresql"
     for row in rows:
         for relation, _ in STATEMENT_MEMBERS:
-            row[relation] = decode_members(row.pop(f"{relation}_members"))
+            row[relation] = decode_members(row.pop(f"{relation}_members"), ordered=ordered)
         context, start, end = row.pop("quote_context"), row["span_start"], row["span_end"]
         if context is not None and start is not None:
             before = min(start, width)
@@ -158,14 +158,14 @@ def members_array(
         order = ", ".join(
             f"{key}{' DESC' if raw.startswith('-') else ''}" for key, raw in zip(keys, ordering, strict=True)
         )
-        if not link_columns:
-            # The members by primary key, from the array of their ids: a small member table would
-            # otherwise be scanned whole, once per row, to be hash-joined with its two links.
-            source = (
-                f"FROM {quote(target_model._meta.db_table)} member WHERE member.id = ANY(ARRAY("
-                f"SELECT link.{quote(target)} FROM {quote(link_model._meta.db_table)} link "
-                f"WHERE link.{quote(owner)} = {quote(model._meta.db_table)}.{quote(model._meta.pk.column)}))"
-            )
+        # Each member looked up by its key: a small member table would otherwise be scanned whole, once
+        # per row, to be hash-joined with its two or three links. (LIMIT keeps the planner from
+        # flattening the lateral lookup into that join.)
+        source = (
+            f"FROM {quote(link_model._meta.db_table)} link CROSS JOIN LATERAL (SELECT * FROM "
+            f"{quote(target_model._meta.db_table)} target WHERE target.id = link.{quote(target)} LIMIT 1) member "
+            f"WHERE link.{quote(owner)} = {quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
+        )
         sql = f"SELECT json_agg(json_build_array({', '.join(values)}) ORDER BY {order})::text {source}"
     else:
         # This SQLite orders no aggregate's input: the sort keys go last in each member, and
@@ -174,14 +174,19 @@ def members_array(
     return RawSQL(sql, (), output_field=models.TextField())
 
 
-def decode_members(raw: str | None, ordering: tuple[str, ...] = ("member.name", "member.id")) -> list[tuple]:
-    """The members `members_array` wrote for this `ordering`, as tuples of their columns; [] for none."""
+def decode_members(
+    raw: str | None, ordering: tuple[str, ...] = ("member.name", "member.id"), *, ordered: bool
+) -> list[tuple]:
+    """The members `members_array` wrote for this `ordering`, as tuples of their columns; [] for none.
+
+    `ordered` says whether the database ordered them (PostgreSQL does) or they are to be sorted here.
+    """
     if not raw:
         return []
     members = orjson.loads(raw)
     if not members:
         return []
-    if connection.vendor == "postgresql":
+    if ordered:
         return [tuple(member) for member in members]
     count = len(ordering)
     for position in reversed(range(count)):
@@ -272,10 +277,10 @@ def communication_rows(ids: Collection[int]) -> dict[int, dict]:
         for relation, columns, ordering, link_columns in COMMUNICATION_MEMBERS
     }
     rows = Communication.objects.filter(pk__in=list(ids)).order_by().values(*COMMUNICATION_ROW_COLUMNS, **members)
-    found = {}
+    found, ordered = {}, connection.vendor == "postgresql"
     for row in rows:
         for relation, _, ordering, _ in COMMUNICATION_MEMBERS:
-            row[relation] = decode_members(row.pop(f"{relation}_members"), ordering)
+            row[relation] = decode_members(row.pop(f"{relation}_members"), ordering, ordered=ordered)
         found[row["id"]] = row
     return found
 
@@ -299,8 +304,11 @@ def topic_ids_with_descendants(topic_ids: Iterable[int]) -> set[int]:
 def actor_search(queryset: QuerySet[Actor], query: str) -> QuerySet[Actor]:
     """Actors whose name or an alias contains the query, ignoring case, accents and apostrophe style."""
     folded = normalize_name(query)
-    alias_matches = ActorAlias.objects.filter(normalized_name__contains=folded).values("actor_id")
-    return queryset.filter(Q(name__icontains=query.strip()) | Q(pk__in=alias_matches))
+    by_alias = ActorAlias.objects.filter(normalized_name__contains=folded).order_by().values("actor_id")
+    by_name = Actor.objects.filter(name__icontains=query.strip()).order_by().values("pk")
+    # One set of ids, each half answered by its own index (trigram indexes on PostgreSQL, see migration
+    # 0010); an OR of the two would make the database test every actor.
+    return queryset.filter(pk__in=by_name.union(by_alias))
 
 
 def place_search(queryset: QuerySet[Place], query: str) -> QuerySet[Place]:

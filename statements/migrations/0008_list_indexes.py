@@ -7,60 +7,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('statements', '0007_statement_extraction_fields'),
+        ("statements", "0007_statement_extraction_fields"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='communication',
-            name='communication_kind_date',
+            model_name="communication",
+            name="communication_kind_date",
         ),
         migrations.RemoveIndex(
-            model_name='statement',
-            name='statement_speaker_date',
+            model_name="statement",
+            name="statement_speaker_date",
         ),
         migrations.AlterField(
-            model_name='communication',
-            name='kind',
-            field=models.CharField(choices=[('phone_call', 'Phone call'), ('meeting', 'Meeting'), ('readout', 'Readout'), ('press_statement', 'Press statement'), ('background_briefing', 'Background briefing'), ('interview', 'Interview'), ('negotiation', 'Negotiation'), ('public_remarks', 'Public remarks'), ('speech', 'Speech'), ('social_post', 'Social media post'), ('other', 'Other')], help_text='What sort of communication.', max_length=20),
+            model_name="communication",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("phone_call", "Phone call"),
+                    ("meeting", "Meeting"),
+                    ("readout", "Readout"),
+                    ("press_statement", "Press statement"),
+                    ("background_briefing", "Background briefing"),
+                    ("interview", "Interview"),
+                    ("negotiation", "Negotiation"),
+                    ("public_remarks", "Public remarks"),
+                    ("speech", "Speech"),
+                    ("social_post", "Social media post"),
+                    ("other", "Other"),
+                ],
+                help_text="What sort of communication.",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcommunication',
-            name='kind',
-            field=models.CharField(choices=[('phone_call', 'Phone call'), ('meeting', 'Meeting'), ('readout', 'Readout'), ('press_statement', 'Press statement'), ('background_briefing', 'Background briefing'), ('interview', 'Interview'), ('negotiation', 'Negotiation'), ('public_remarks', 'Public remarks'), ('speech', 'Speech'), ('social_post', 'Social media post'), ('other', 'Other')], help_text='What sort of communication.', max_length=20),
+            model_name="historicalcommunication",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("phone_call", "Phone call"),
+                    ("meeting", "Meeting"),
+                    ("readout", "Readout"),
+                    ("press_statement", "Press statement"),
+                    ("background_briefing", "Background briefing"),
+                    ("interview", "Interview"),
+                    ("negotiation", "Negotiation"),
+                    ("public_remarks", "Public remarks"),
+                    ("speech", "Speech"),
+                    ("social_post", "Social media post"),
+                    ("other", "Other"),
+                ],
+                help_text="What sort of communication.",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalstatement',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='draft', help_text='Where the statement stands in curation.', max_length=8),
+            model_name="historicalstatement",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("verified", "Verified"), ("rejected", "Rejected")],
+                default="draft",
+                help_text="Where the statement stands in curation.",
+                max_length=8,
+            ),
         ),
         migrations.AlterField(
-            model_name='statement',
-            name='speaker',
-            field=models.ForeignKey(blank=True, db_index=False, help_text='Who said it. Required before a statement can be verified.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='statements.actor'),
+            model_name="statement",
+            name="speaker",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                help_text="Who said it. Required before a statement can be verified.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="statements",
+                to="statements.actor",
+            ),
         ),
         migrations.AlterField(
-            model_name='statement',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='draft', help_text='Where the statement stands in curation.', max_length=8),
+            model_name="statement",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("verified", "Verified"), ("rejected", "Rejected")],
+                default="draft",
+                help_text="Where the statement stands in curation.",
+                max_length=8,
+            ),
         ),
         migrations.AddIndex(
-            model_name='communication',
-            index=models.Index(statements.models.base.DateKey(), models.F('id'), name='communication_date_key'),
+            model_name="communication",
+            index=models.Index(statements.models.base.DateKey(), models.F("id"), name="communication_date_key"),
         ),
         migrations.AddIndex(
-            model_name='communication',
-            index=models.Index(models.F('kind'), statements.models.base.DateKey(), models.F('id'), name='communication_kind_date_key'),
+            model_name="communication",
+            index=models.Index(
+                models.F("kind"), statements.models.base.DateKey(), models.F("id"), name="communication_kind_date_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(statements.models.base.DateKey(), models.F('id'), name='statement_date_key'),
+            model_name="statement",
+            index=models.Index(statements.models.base.DateKey(), models.F("id"), name="statement_date_key"),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(models.F('speaker'), statements.models.base.DateKey(), models.F('id'), name='statement_speaker_date_key'),
+            model_name="statement",
+            index=models.Index(
+                models.F("speaker"), statements.models.base.DateKey(), models.F("id"), name="statement_speaker_date_key"
+            ),
         ),
     ]

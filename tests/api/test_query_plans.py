@@ -32,8 +32,9 @@ def archive():
             date_precision="day" if dated else "unknown",
         )
         statement.topics.set([child if number % 3 else root])
-        CommunicationFactory(kind="phone_call" if number % 2 else "meeting", date=statement.date,
-                             date_precision=statement.date_precision)
+        CommunicationFactory(
+            kind="phone_call" if number % 2 else "meeting", date=statement.date, date_precision=statement.date_precision
+        )
     return {"speaker": speaker.pk, "topic": root.pk}
 
 
