@@ -1,441 +1,41 @@
-"""Bulk export and import of the curated dataset as JSON Lines, one self-contained record per line.
+"""Import: validate every line, write all or nothing, in batches."""
 
-The format (`statements-jsonl`, version 1): UTF-8, one JSON object per line, keys sorted, no
-spaces. The first line is a header; every other line is one record with its `type`, its stable
-`key` (the record's UUID) and all its curated fields. A record names the records it refers to by
-their keys, never by database ids, so a file moves between databases. Records come in dependency
-order — topics, places, actors, positions, sources, communications, statements, each type in
-levels so that a parent, affiliation, merge target, `regarding` or `in_reply_to` target comes
-before the records pointing at it, and by key within a level — so the same data always exports to
-the same bytes.
-
-An import is atomic per file: it validates every line (JSON, fields, types, references, the
-models' own rules, unique values) and writes nothing unless every line is good, reporting each bad
-line with its number. It only adds records: a record whose key is already stored is skipped when
-it is identical and reported as a conflict when it differs, so re-importing a file changes
-nothing and an import never overwrites curated work. Rows are written with bulk inserts in
-batches, each with its history record (change reason "import"), keeping the exported timestamps
-and versions so that exporting again gives the same bytes.
-"""
-
-import datetime
-import decimal
 import json
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from statements.choices import ParticipantRole
 from statements.models import (
-    Actor,
-    ActorAlias,
-    Communication,
     Participation,
-    Place,
-    PlaceAlias,
     Position,
     Source,
-    Statement,
-    Topic,
 )
 from statements.models.base import DatedModel, TimestampedModel
 from statements.models.sources import content_hash_of
-
-FORMAT_NAME = "statements-jsonl"
-FORMAT_VERSION = 1
-HEADER = {"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION}
-
-#: Rows read per query when exporting, and records written per batch when importing.
-EXPORT_CHUNK_SIZE = 2000
-IMPORT_BATCH_SIZE = 2000
-#: Bad lines listed in an import report; the rest are counted.
-MAX_REPORTED_ERRORS = 100
-CHANGE_REASON = "import"
-
-
-class TransferError(Exception):
-    """The data cannot be exported as it stands (such as a cycle of references)."""
-
-
-@dataclass(frozen=True)
-class RecordType:
-    """How one model is written as a record: its scalar fields, references and to-many parts."""
-
-    name: str
-    model: type[models.Model]
-    fields: tuple[str, ...]
-    references: tuple[str, ...] = ()
-    many: tuple[str, ...] = ()
-    alias_model: type[models.Model] | None = None
-    has_participants: bool = False
-
-    @cached_property
-    def self_references(self) -> tuple[str, ...]:
-        """References to the same type, which decide the order of records within the type."""
-        return tuple(name for name in self.references if self.model._meta.get_field(name).related_model is self.model)
-
-    def target(self, reference: str) -> "RecordType":
-        """The record type a reference or to-many relation points at."""
-        return TYPE_OF_MODEL[self.model._meta.get_field(reference).related_model]
-
-    @property
-    def record_keys(self) -> set[str]:
-        extra = {"aliases"} if self.alias_model else set()
-        extra |= {"participants"} if self.has_participants else set()
-        return {"type", "key", *self.fields, *self.references, *self.many, *extra}
-
-
-_STAMPS = ("created_at", "updated_at", "version")
-_DATED = ("date", "date_precision", "date_expression")
-
-#: Every record type, in dependency order: a type only refers to itself and to types before it.
-RECORD_TYPES = (
-    RecordType("topic", Topic, ("slug", "name", "description", *_STAMPS), references=("parent",)),
-    RecordType(
-        "place",
-        Place,
-        ("name", "slug", "kind", "country", "latitude", "longitude", *_STAMPS),
-        references=("parent",),
-        alias_model=PlaceAlias,
-    ),
-    RecordType(
-        "actor",
-        Actor,
-        ("kind", "name", "slug", "description", "country", "wikidata_id", *_STAMPS),
-        references=("affiliation", "merged_into"),
-        alias_model=ActorAlias,
-    ),
-    RecordType(
-        "position",
-        Position,
-        ("title", "country", "start_date", "end_date", *_STAMPS),
-        references=("actor", "organization"),
-    ),
-    RecordType(
-        "source",
-        Source,
-        ("kind", "title", "url", "language", "image_credit", "body", "content_hash", *_DATED, *_STAMPS),
-        references=("publisher",),
-        many=("authors",),
-    ),
-    RecordType(
-        "communication",
-        Communication,
-        (
-            "kind",
-            "title",
-            "summary",
-            *_DATED,
-            "duration_minutes",
-            "duration_is_approximate",
-            *_STAMPS,
-        ),
-        references=("duration_according_to", "place", "regarding"),
-        many=("topics", "sources"),
-        has_participants=True,
-    ),
-    RecordType(
-        "statement",
-        Statement,
-        (
-            "kind",
-            "text",
-            "speaker_as_written",
-            "span_start",
-            "span_end",
-            "status",
-            *_DATED,
-            "confidence",
-            "extractor",
-            "speaker_proposed_name",
-            "extraction_digest",
-            *_STAMPS,
-        ),
-        references=("speaker", "position", "reported_by", "communication", "source", "in_reply_to"),
-        many=("addressees", "topics", "mentioned_actors", "mentioned_places"),
-    ),
+from statements.transfer.exporting import stored_records
+from statements.transfer.records import (
+    CHANGE_REASON,
+    HEADER,
+    IMPORT_BATCH_SIZE,
+    MAX_REPORTED_ERRORS,
+    RECORD_TYPES,
+    TYPE_BY_NAME,
+    RecordType,
+    alias_owner,
+    decode_key,
+    decode_value,
+    encode_line,
+    encode_value,
 )
-TYPE_OF_MODEL = {record_type.model: record_type for record_type in RECORD_TYPES}
-TYPE_BY_NAME = {record_type.name: record_type for record_type in RECORD_TYPES}
-
-#: Model fields a record leaves out, and why; a test fails when a new field is in neither list.
-NOT_EXPORTED = {
-    "id": "database ids differ between databases; records refer to each other by key",
-    "uuid": 'written as the record\'s "key"',
-    "created_by": "user accounts belong to a deployment, not to the dataset",
-    "updated_by": "user accounts belong to a deployment, not to the dataset",
-}
-
-
-def encode_line(record: dict[str, Any]) -> str:
-    """One record as its line of the file: sorted keys, no spaces, characters as themselves."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
-
-
-# Values: how each kind of model field is written and read back.
-
-
-def _encode_value(model_field: models.Field, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(model_field, models.DateTimeField):
-        return value.astimezone(datetime.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-    if isinstance(model_field, models.DateField):
-        return value.isoformat()
-    if isinstance(model_field, models.DecimalField):
-        return str(value)
-    return value
-
-
-def _decode_value(model_field: models.Field, raw: Any) -> Any:
-    """The Python value of a field as a record gives it; ValueError names what is wrong."""
-    if raw is None:
-        if model_field.null:
-            return None
-        raise ValueError("must not be null")
-    if isinstance(model_field, models.DateTimeField):
-        if not isinstance(raw, str):
-            raise ValueError("must be an ISO 8601 timestamp string")
-        try:
-            value = datetime.datetime.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(f"{raw!r} is not an ISO 8601 timestamp") from None
-        if value.tzinfo is None:
-            raise ValueError(f"{raw!r} has no time zone; give it in UTC, ending in Z")
-        return value.astimezone(datetime.UTC)
-    if isinstance(model_field, models.DateField):
-        if not isinstance(raw, str) or len(raw) != 10:
-            raise ValueError("must be a date string, YYYY-MM-DD")
-        try:
-            return datetime.date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(f"{raw!r} is not a date") from None
-    if isinstance(model_field, models.DecimalField):
-        if not isinstance(raw, str):
-            raise ValueError("must be a decimal number written as a string")
-        try:
-            value = decimal.Decimal(raw)
-        except decimal.InvalidOperation:
-            raise ValueError(f"{raw!r} is not a decimal number") from None
-        if not value.is_finite():
-            raise ValueError(f"{raw!r} is not a finite number")
-        return value
-    if isinstance(model_field, models.BooleanField):
-        if not isinstance(raw, bool):
-            raise ValueError("must be true or false")
-        return raw
-    if isinstance(model_field, models.FloatField):
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise ValueError("must be a number")
-        return float(raw)
-    if isinstance(model_field, models.IntegerField):
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ValueError("must be an integer")
-        return raw
-    if not isinstance(raw, str):
-        raise ValueError("must be a string")
-    return raw
-
-
-def _decode_key(raw: Any) -> uuid.UUID:
-    if not isinstance(raw, str):
-        raise ValueError("must be a UUID string")
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a UUID") from None
-
-
-# Export
-
-
-def export_lines(
-    *, statuses: Iterable[str] | None = None, progress: Callable[[str, int], None] | None = None
-) -> Iterator[str]:
-    """The file, line by line: the header, then every record (statements of the given statuses only).
-
-    Memory stays bounded by the chunk size: rows are read in chunks with their to-many parts
-    fetched per chunk, never one query per row.
-    """
-    with consistent_snapshot():
-        yield encode_line(HEADER)
-        for record in export_records(statuses=statuses, progress=progress):
-            yield encode_line(record)
-
-
-@contextmanager
-def consistent_snapshot():
-    """A read transaction in which the whole export sees one state of the data, whatever is written meanwhile."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
-
-
-def export_records(
-    *, statuses: Iterable[str] | None = None, progress: Callable[[str, int], None] | None = None
-) -> Iterator[dict[str, Any]]:
-    """Every record in dependency order; `progress(type name, records so far)` is told after each chunk."""
-    statuses = list(statuses or [])
-    for record_type in RECORD_TYPES:
-        queryset = record_type.model._default_manager.all()
-        if record_type.model is Statement and statuses:
-            queryset = _statements_with_their_reply_targets(statuses)
-        exported = 0
-        for rows in _chunks_in_order(record_type, queryset):
-            yield from serialize_rows(record_type, rows)
-            exported += len(rows)
-            if progress is not None:
-                progress(record_type.name, exported)
-        if progress is not None and exported == 0:
-            progress(record_type.name, 0)
-
-
-def _statements_with_their_reply_targets(statuses: list[str]) -> models.QuerySet:
-    # A reply needs the statement it answers; include those too, so the file stands on its own.
-    selected = Q(status__in=statuses)
-    while True:
-        answered = Statement.objects.filter(replies__in=Statement.objects.filter(selected))
-        missing = list(answered.exclude(selected).values_list("pk", flat=True).distinct())
-        if not missing:
-            return Statement.objects.filter(selected)
-        selected |= Q(pk__in=missing)
-
-
-def _columns(record_type: RecordType) -> list[str]:
-    return ["id", "uuid", *record_type.fields, *(f"{name}__uuid" for name in record_type.references)]
-
-
-def _chunks_in_order(record_type: RecordType, queryset: models.QuerySet) -> Iterator[list[dict[str, Any]]]:
-    """Rows as value dicts, in chunks, in dependency levels and by key within a level."""
-    columns = _columns(record_type)
-    links = record_type.self_references
-    roots = queryset.filter(**{f"{name}__isnull": True for name in links})
-    chunk: list[dict[str, Any]] = []
-    for row in roots.order_by("uuid").values(*columns).iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        chunk.append(row)
-        if len(chunk) == EXPORT_CHUNK_SIZE:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-    if not links:
-        return
-    # Only rows that point at their own type are held in memory to find their level.
-    linked = queryset.exclude(**{f"{name}__isnull": True for name in links})
-    targets_of: dict[int, list[int]] = {}
-    key_of: dict[int, uuid.UUID] = {}
-    for pk, key, *targets in linked.values_list("pk", "uuid", *(f"{name}_id" for name in links)).iterator(
-        chunk_size=EXPORT_CHUNK_SIZE
-    ):
-        targets_of[pk] = [target for target in targets if target is not None]
-        key_of[pk] = key
-    levels: dict[int, list[int]] = defaultdict(list)
-    for pk, level in _levels(record_type, targets_of, key_of).items():
-        levels[level].append(pk)
-    for level in sorted(levels):
-        ordered = sorted(levels[level], key=key_of.__getitem__)
-        for start in range(0, len(ordered), EXPORT_CHUNK_SIZE):
-            pks = ordered[start : start + EXPORT_CHUNK_SIZE]
-            rows = {row["id"]: row for row in queryset.filter(pk__in=pks).values(*columns)}
-            yield [rows[pk] for pk in pks]
-
-
-def _levels(record_type: RecordType, targets_of: dict[int, list[int]], key_of: dict[int, uuid.UUID]) -> dict[int, int]:
-    """Each linked row's level: one more than the highest level among the rows it points at."""
-    level_of: dict[int, int] = {}
-    for start in targets_of:
-        if start in level_of:
-            continue
-        path, on_path = [start], {start}
-        while path:
-            pk = path[-1]
-            pending = [target for target in targets_of[pk] if target in targets_of and target not in level_of]
-            if not pending:
-                level_of[pk] = 1 + max((level_of.get(target, 0) for target in targets_of[pk]), default=0)
-                on_path.discard(path.pop())
-                continue
-            target = pending[0]
-            if target in on_path:
-                cycle = ", ".join(str(key_of[member]) for member in path[path.index(target) :])
-                raise TransferError(
-                    f"The {record_type.name}s {cycle} refer to each other in a cycle "
-                    f"({' or '.join(record_type.self_references)}); break the cycle before exporting."
-                )
-            path.append(target)
-            on_path.add(target)
-    return level_of
-
-
-def serialize_rows(record_type: RecordType, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records for rows read with `_columns`, their to-many parts fetched in one query per relation."""
-    model = record_type.model
-    pks = [row["id"] for row in rows]
-    many: dict[str, dict[int, list[str]]] = {}
-    for name in record_type.many:
-        through = model._meta.get_field(name).remote_field.through
-        relation = model._meta.get_field(name)
-        owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-        members: dict[int, list[str]] = defaultdict(list)
-        pairs = through.objects.filter(**{f"{owner}_id__in": pks}).values_list(f"{owner}_id", f"{target}__uuid")
-        for pk, key in pairs:
-            members[pk].append(str(key))
-        many[name] = members
-    aliases: dict[int, list[str]] = defaultdict(list)
-    if record_type.alias_model is not None:
-        owner = _alias_owner(record_type)
-        for pk, name in record_type.alias_model.objects.filter(**{f"{owner}_id__in": pks}).values_list(
-            f"{owner}_id", "name"
-        ):
-            aliases[pk].append(name)
-    participants: dict[int, list[dict[str, str]]] = defaultdict(list)
-    if record_type.has_participants:
-        for pk, actor_key, role in Participation.objects.filter(communication_id__in=pks).values_list(
-            "communication_id", "actor__uuid", "role"
-        ):
-            participants[pk].append({"actor": str(actor_key), "role": role})
-    records = []
-    for row in rows:
-        record: dict[str, Any] = {"type": record_type.name, "key": str(row["uuid"])}
-        for name in record_type.fields:
-            record[name] = _encode_value(model._meta.get_field(name), row[name])
-        for name in record_type.references:
-            target_key = row[f"{name}__uuid"]
-            record[name] = None if target_key is None else str(target_key)
-        for name in record_type.many:
-            record[name] = sorted(many[name].get(row["id"], []))
-        if record_type.alias_model is not None:
-            record["aliases"] = sorted(aliases.get(row["id"], []))
-        if record_type.has_participants:
-            record["participants"] = sorted(participants.get(row["id"], []), key=lambda p: (p["actor"], p["role"]))
-        records.append(record)
-    return records
-
-
-def _alias_owner(record_type: RecordType) -> str:
-    return next(
-        f.name
-        for f in record_type.alias_model._meta.fields
-        if isinstance(f, models.ForeignKey) and f.related_model is record_type.model
-    )
-
-
-def stored_records(record_type: RecordType, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    """The stored records with the given keys, as an export writes them."""
-    rows = list(record_type.model._default_manager.filter(uuid__in=list(keys)).values(*_columns(record_type)))
-    return {uuid.UUID(record["key"]): record for record in serialize_rows(record_type, rows)}
-
 
 # Import
 
@@ -594,7 +194,7 @@ class _Importer:
             self.error(number, f"unknown record type {record.get('type')!r} (known: {known})")
             return
         try:
-            key = _decode_key(record.get("key"))
+            key = decode_key(record.get("key"))
         except ValueError as problem:
             self.error(number, f"{record_type.name}: key {problem}")
             return
@@ -829,7 +429,7 @@ class _Importer:
         history = self._history(model, instances)
         history_of = {row.id: row for row in history}
         if record_type.alias_model is not None:
-            owner = _alias_owner(record_type)
+            owner = alias_owner(record_type)
             aliases = [
                 record_type.alias_model(**{owner: item.instance, "name": name}, normalized_name="")
                 for item in pending
@@ -894,14 +494,14 @@ class _Importer:
 
 def _is_key_in(raw: Any, batch: dict[uuid.UUID, _PendingRecord]) -> bool:
     try:
-        return raw is not None and _decode_key(raw) in batch
+        return raw is not None and decode_key(raw) in batch
     except ValueError:
         return False
 
 
 def _decode_checked(name: str, model_field: models.Field | None, raw: Any) -> Any:
     try:
-        return _decode_key(raw) if model_field is None else _decode_value(model_field, raw)
+        return decode_key(raw) if model_field is None else decode_value(model_field, raw)
     except ValueError as problem:
         raise _RecordError(f"{name}: {problem}") from None
 
@@ -962,7 +562,7 @@ def _canonical(record_type: RecordType, item: _PendingRecord) -> dict[str, Any]:
     model = record_type.model
     record: dict[str, Any] = {"type": record_type.name, "key": str(item.key)}
     for name in record_type.fields:
-        record[name] = _encode_value(model._meta.get_field(name), item.values[name])
+        record[name] = encode_value(model._meta.get_field(name), item.values[name])
     for name, key in item.references.items():
         record[name] = None if key is None else str(key)
     for name, keys in item.many.items():
