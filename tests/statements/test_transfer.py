@@ -526,7 +526,8 @@ def test_export_and_import_take_no_query_per_row(every_kind_of_field):
     big_import = queries_for(lambda: import_bytes(content))
 
     # Queries grow with batches, not rows; SQLite splits a bulk insert only when it exceeds its parameter limit.
-    assert big_export == small_export
+    # (An export looks up the keys of the actors, topics and places a chunk's members name, once it has any.)
+    assert small_export <= big_export <= small_export + 3
     assert big_import - small_import <= 4
 
 
