@@ -6,7 +6,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from statements.choices import ActorKind
 from statements.models.base import (
@@ -14,6 +13,7 @@ from statements.models.base import (
     CountryCodeField,
     StableKeyModel,
     choices_constraint,
+    edit_history,
     refuse_reference_cycle,
 )
 
@@ -58,7 +58,7 @@ class Actor(StableKeyModel):
         help_text="The actor this duplicate was merged into; its references now point there.",
     )
 
-    history = HistoricalRecords()
+    history = edit_history()
 
     class Meta:
         ordering = ["name", "id"]
@@ -96,7 +96,7 @@ class ActorAlias(AliasBase):
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
 
-    history = HistoricalRecords()
+    history = edit_history()
 
     class Meta(AliasBase.Meta):
         verbose_name_plural = "actor aliases"
@@ -126,7 +126,7 @@ class Position(StableKeyModel):
     start_date = models.DateField(null=True, blank=True, help_text="First day held, if known.")
     end_date = models.DateField(null=True, blank=True, help_text="Last day held; empty while it is still held.")
 
-    history = HistoricalRecords()
+    history = edit_history()
 
     class Meta:
         ordering = ["actor__name", "-start_date", "id"]

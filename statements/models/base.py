@@ -7,9 +7,53 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import DateField, Func, Q
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from statements.choices import DatePrecision
 from statements.text import normalize_name
+
+#: Fields whose index a historical table leaves out. History is read by record (`id`), by date and by
+#: user, which keep theirs; an index on anything else (a foreign key, a slug, a date) costs every write
+#: to keep and serves no query. django-simple-history skips names a model lacks, so one list serves all.
+UNINDEXED_IN_HISTORY = [
+    "uuid",
+    "date",
+    "updated_at",
+    "slug",
+    "name",
+    "kind",
+    "country",
+    "wikidata_id",
+    "url",
+    "content_hash",
+    "normalized_name",
+    "status",
+    # Foreign keys, and the two ends of a to-many link.
+    "speaker",
+    "position",
+    "reported_by",
+    "communication",
+    "source",
+    "in_reply_to",
+    "created_by",
+    "updated_by",
+    "affiliation",
+    "merged_into",
+    "actor",
+    "organization",
+    "parent",
+    "publisher",
+    "duration_according_to",
+    "place",
+    "regarding",
+    "topic",
+    "statement",
+]
+
+
+def edit_history(**options) -> HistoricalRecords:
+    """The edit history of a curated model (django-simple-history), with only the indexes history reads use."""
+    return HistoricalRecords(no_db_index=UNINDEXED_IN_HISTORY, **options)
 
 
 def choices_constraint(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
@@ -123,10 +167,10 @@ def validate_date_fits_precision(value: datetime.date | None, precision: str) ->
 class DatedModel(models.Model):
     """A date with its precision and the words of the source it was read from."""
 
+    # No index of its own: each dated model declares the index its lists are read from (by DateKey).
     date = models.DateField(
         null=True,
         blank=True,
-        db_index=True,
         help_text="The day, or the first day of the week, month or year the precision names.",
     )
     date_precision = models.CharField(

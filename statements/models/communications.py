@@ -3,10 +3,16 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from statements.choices import CommunicationKind, ParticipantRole
-from statements.models.base import DatedModel, DateKey, StableKeyModel, choices_constraint, refuse_reference_cycle
+from statements.models.base import (
+    DatedModel,
+    DateKey,
+    StableKeyModel,
+    choices_constraint,
+    edit_history,
+    refuse_reference_cycle,
+)
 
 
 class Communication(StableKeyModel, DatedModel):
@@ -54,7 +60,7 @@ class Communication(StableKeyModel, DatedModel):
         "statements.Actor", through="Participation", related_name="communications", blank=True
     )
 
-    history = HistoricalRecords(m2m_fields=["topics", "sources"])
+    history = edit_history(m2m_fields=["topics", "sources"])
 
     class Meta:
         ordering = ["-date", "title", "id"]
@@ -102,7 +108,7 @@ class Participation(models.Model):
         help_text="The actor's part.",
     )
 
-    history = HistoricalRecords()
+    history = edit_history()
 
     class Meta:
         ordering = ["communication", "id"]

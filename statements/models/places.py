@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from statements.choices import PlaceKind
 from statements.models.base import (
@@ -12,6 +11,7 @@ from statements.models.base import (
     CountryCodeField,
     StableKeyModel,
     choices_constraint,
+    edit_history,
     refuse_reference_cycle,
 )
 
@@ -50,7 +50,7 @@ class Place(StableKeyModel):
         help_text="WGS 84 longitude in degrees.",
     )
 
-    history = HistoricalRecords()
+    history = edit_history()
 
     class Meta:
         ordering = ["name", "id"]
@@ -87,7 +87,7 @@ class PlaceAlias(AliasBase):
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
 
-    history = HistoricalRecords()
+    history = edit_history()
 
     class Meta(AliasBase.Meta):
         verbose_name_plural = "place aliases"

@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from statements.choices import SourceKind
-from statements.models.base import DatedModel, StableKeyModel, choices_constraint
+from statements.models.base import DatedModel, StableKeyModel, choices_constraint, edit_history
 
 language_tag_validator = RegexValidator(
     regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z",
@@ -25,9 +24,7 @@ def content_hash_of(body: str) -> str:
 class Source(StableKeyModel, DatedModel):
     """A document — article, readout, transcript, post — whose words statements are anchored to."""
 
-    kind = models.CharField(
-        max_length=20, choices=SourceKind.choices, db_index=True, help_text="What sort of document."
-    )
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, help_text="What sort of document.")
     title = models.CharField(max_length=500, help_text="Headline or title.")
     url = models.URLField(
         "URL", max_length=2000, null=True, blank=True, unique=True, help_text="Where it was published. Unique when set."
@@ -58,10 +55,11 @@ class Source(StableKeyModel, DatedModel):
         help_text="SHA-256 of the body, so the same text is not stored twice.",
     )
 
-    history = HistoricalRecords(m2m_fields=["authors"])
+    history = edit_history(m2m_fields=["authors"])
 
     class Meta:
         ordering = ["-date", "title", "id"]
+        indexes = [models.Index(fields=["-date", "title", "id"], name="source_listed")]
         constraints = [
             *DatedModel.Meta.constraints,
             choices_constraint("kind", SourceKind, "source_kind_valid"),

@@ -5,11 +5,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from statements.anchoring import AnchorError, find_unique_span
 from statements.choices import CurationStatus, DatePrecision, StatementKind
-from statements.models.base import DatedModel, DateKey, StableKeyModel, choices_constraint, refuse_reference_cycle
+from statements.models.base import (
+    DatedModel,
+    DateKey,
+    StableKeyModel,
+    choices_constraint,
+    edit_history,
+    refuse_reference_cycle,
+)
 
 
 class Statement(StableKeyModel, DatedModel):
@@ -67,6 +73,8 @@ class Statement(StableKeyModel, DatedModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        # statement_source_span starts with the source.
+        db_index=False,
         related_name="statements",
         help_text="The document it is taken from.",
     )
@@ -148,7 +156,7 @@ class Statement(StableKeyModel, DatedModel):
         help_text="The user who last changed it.",
     )
 
-    history = HistoricalRecords(m2m_fields=["addressees", "topics", "mentioned_actors", "mentioned_places"])
+    history = edit_history(m2m_fields=["addressees", "topics", "mentioned_actors", "mentioned_places"])
 
     class Meta:
         ordering = ["-date", "-id"]

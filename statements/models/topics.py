@@ -2,9 +2,8 @@
 
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
-from statements.models.base import StableKeyModel, refuse_reference_cycle
+from statements.models.base import StableKeyModel, edit_history, refuse_reference_cycle
 
 
 class Topic(StableKeyModel):
@@ -22,7 +21,7 @@ class Topic(StableKeyModel):
         help_text="The broader topic.",
     )
 
-    history = HistoricalRecords()
+    history = edit_history()
 
     class Meta:
         ordering = ["name", "id"]

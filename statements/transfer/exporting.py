@@ -447,7 +447,7 @@ def _members_of(record_type: RecordType, pks: list[int], keys: KeysById | None =
     return found
 
 
-def stored_records(record_type: RecordType, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+def stored_records(record_type: RecordType, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The stored records with the given keys, as an export writes them."""
     rows = list(record_type.model._default_manager.filter(uuid__in=list(keys)).values_list(*columns_of(record_type)))
-    return {uuid.UUID(record["key"]): record for record in serialize_rows(record_type, rows)}
+    return {record["key"]: record for record in serialize_rows(record_type, rows)}

@@ -1,16 +1,15 @@
 """Import: validate every line, write all or nothing, in batches."""
 
-import json
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from statements.choices import ParticipantRole
@@ -19,8 +18,9 @@ from statements.models import (
     Position,
     Source,
 )
-from statements.models.base import DatedModel, TimestampedModel
+from statements.models.base import DatedModel
 from statements.models.sources import content_hash_of
+from statements.transfer.bulk import FieldChecks, TableWriter, ids_by_key, stored_rows
 from statements.transfer.exporting import stored_records
 from statements.transfer.records import (
     CHANGE_REASON,
@@ -31,10 +31,11 @@ from statements.transfer.records import (
     TYPE_BY_NAME,
     RecordType,
     alias_owner,
-    decode_key,
     decode_value,
     encode_line,
     encode_value,
+    key_text,
+    value_decoder,
 )
 
 # Import
@@ -75,13 +76,13 @@ class ImportReport:
 @dataclass
 class _PendingRecord:
     line: int
-    key: uuid.UUID
+    key: str
     record: dict[str, Any]
-    references: dict[str, uuid.UUID | None] = field(default_factory=dict)
+    references: dict[str, str | None] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
-    many: dict[str, list[uuid.UUID]] = field(default_factory=dict)
+    many: dict[str, list[str]] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)
-    participants: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+    participants: list[tuple[str, str]] = field(default_factory=list)
     instance: models.Model | None = None
 
 
@@ -102,33 +103,12 @@ def import_lines(
     Records are written batch by batch inside the transaction, so later lines can refer to earlier
     ones and the database's own constraints have the last word; a bad line or a dry run rolls it all back.
     """
-    importer = _Importer(user=user, dry_run=dry_run, progress=progress, batch_size=batch_size)
-    with _timestamps_as_given(), transaction.atomic():
+    with transaction.atomic():
+        importer = _Importer(user=user, dry_run=dry_run, progress=progress, batch_size=batch_size)
         importer.run(lines)
         if not importer.report.written:
             transaction.set_rollback(True)
     return importer.report
-
-
-@contextmanager
-def _timestamps_as_given():
-    # Inserts would stamp created_at and updated_at with the time of the import; an import keeps the
-    # file's, so that exporting again gives the same bytes. Imports run in their own process (a command).
-    stamps = [
-        model_field
-        for record_type in RECORD_TYPES
-        if issubclass(record_type.model, TimestampedModel)
-        for model_field in record_type.model._meta.concrete_fields
-        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False)
-    ]
-    saved = [(model_field, model_field.auto_now, model_field.auto_now_add) for model_field in stamps]
-    try:
-        for model_field in stamps:
-            model_field.auto_now = model_field.auto_now_add = False
-        yield
-    finally:
-        for model_field, auto_now, auto_now_add in saved:
-            model_field.auto_now, model_field.auto_now_add = auto_now, auto_now_add
 
 
 class _Importer:
@@ -140,16 +120,23 @@ class _Importer:
         self.progress = progress
         self.batch_size = batch_size
         self.batch_type: RecordType | None = None
-        self.batch: dict[uuid.UUID, _PendingRecord] = {}
+        self.batch: dict[str, _PendingRecord] = {}
         # Rows with ids above these were written by this import: a key found there is given twice in the file.
         self.stored_before = {
             record_type.name: record_type.model._default_manager.aggregate(top=Max("pk"))["top"] or 0
             for record_type in RECORD_TYPES
         }
-        self.rejected: dict[tuple[str, uuid.UUID], int] = {}
+        self.rejected: dict[tuple[str, str], int] = {}
         self.history_date = timezone.now()
+        self.history_stamp = {
+            "history_date": self.history_date,
+            "history_change_reason": CHANGE_REASON,
+            "history_type": "+",
+            "history_user_id": self.user.pk if self.user is not None else None,
+        }
+        self.shapes: dict[str, _Shape] = {}
 
-    def error(self, line: int, message: str, rejected: tuple[str, uuid.UUID] | None = None) -> None:
+    def error(self, line: int, message: str, rejected: tuple[str, str] | None = None) -> None:
         self.report.error_count += 1
         if len(self.report.errors) < MAX_REPORTED_ERRORS:
             self.report.errors.append(LineError(line, message))
@@ -171,8 +158,8 @@ class _Importer:
                 continue
             first, seen_content = not seen_content, True
             try:
-                record = json.loads(text)
-            except json.JSONDecodeError as problem:
+                record = orjson.loads(text)
+            except orjson.JSONDecodeError as problem:
                 self.error(number, f"not valid JSON: {problem.msg} (column {problem.colno})")
                 continue
             if not isinstance(record, dict):
@@ -194,7 +181,7 @@ class _Importer:
             self.error(number, f"unknown record type {record.get('type')!r} (known: {known})")
             return
         try:
-            key = decode_key(record.get("key"))
+            key = key_text(record.get("key"))
         except ValueError as problem:
             self.error(number, f"{record_type.name}: key {problem}")
             return
@@ -235,29 +222,36 @@ class _Importer:
     def _decoded(self, record_type: RecordType, pending: list[_PendingRecord]) -> list[_PendingRecord]:
         good = []
         model = record_type.model
+        decoders = [(name, value_decoder(model._meta.get_field(name))) for name in record_type.fields]
+        nullable = {name: model._meta.get_field(name).null for name in record_type.references}
+        expected = record_type.record_keys
         for item in pending:
-            keys = set(item.record)
-            missing, unknown = record_type.record_keys - keys, keys - record_type.record_keys
-            if missing or unknown:
+            record = item.record
+            if len(record) != len(expected) or record.keys() != expected:
+                keys = set(record)
+                missing, unknown = expected - keys, keys - expected
                 parts = [f"missing {', '.join(sorted(missing))}"] if missing else []
                 parts += [f"unknown {', '.join(sorted(unknown))}"] if unknown else []
                 self._reject(record_type, item, "; ".join(parts))
                 continue
             try:
-                for name in record_type.fields:
-                    item.values[name] = _decode_checked(name, model._meta.get_field(name), item.record[name])
-                if item.values["version"] < 1:
+                values = item.values
+                for name, decode in decoders:
+                    try:
+                        values[name] = decode(record[name])
+                    except ValueError as problem:
+                        raise _RecordError(f"{name}: {problem}") from None
+                if values["version"] < 1:
                     raise _RecordError("version: must be 1 or more")
-                for name in record_type.references:
-                    raw = item.record[name]
-                    nullable = model._meta.get_field(name).null
-                    item.references[name] = None if raw is None and nullable else _decode_checked(name, None, raw)
+                for name, can_be_null in nullable.items():
+                    raw = record[name]
+                    item.references[name] = None if raw is None and can_be_null else _decode_checked(name, None, raw)
                 for name in record_type.many:
-                    item.many[name] = _decode_key_list(name, item.record[name])
+                    item.many[name] = _decode_key_list(name, record[name])
                 if record_type.alias_model is not None:
-                    item.aliases = _decode_aliases(item.record["aliases"])
+                    item.aliases = _decode_aliases(record["aliases"])
                 if record_type.has_participants:
-                    item.participants = _decode_participants(item.record["participants"])
+                    item.participants = _decode_participants(record["participants"])
             except _RecordError as problem:
                 self._reject(record_type, item, str(problem))
                 continue
@@ -266,7 +260,7 @@ class _Importer:
 
     def _resolved(self, record_type: RecordType, pending: list[_PendingRecord]) -> list[_PendingRecord]:
         """Turn every key a record refers to into a stored row, in one query per referenced type."""
-        wanted: dict[RecordType, set[uuid.UUID]] = defaultdict(set)
+        wanted: dict[RecordType, set[str]] = defaultdict(set)
         for item in pending:
             for name, key in item.references.items():
                 if key is not None:
@@ -275,16 +269,15 @@ class _Importer:
                 wanted[record_type.target(name)].update(keys)
             for actor_key, _role in item.participants:
                 wanted[TYPE_BY_NAME["actor"]].add(actor_key)
-        found: dict[RecordType, dict[uuid.UUID, Any]] = {}
+        found: dict[RecordType, dict[str, Any]] = {}
         for target, keys in wanted.items():
-            rows = target.model._default_manager.filter(uuid__in=list(keys))
             if target.model is Source:
                 # Statements are checked against their source's words and positions against their holder.
-                found[target] = {row.uuid: row for row in rows.only("pk", "uuid", "body")}
+                found[target] = stored_rows(Source, keys, ("body",))
             elif target.model is Position:
-                found[target] = {row.uuid: row for row in rows.only("pk", "uuid", "actor", "start_date", "end_date")}
+                found[target] = stored_rows(Position, keys, ("actor_id", "start_date", "end_date"))
             else:
-                found[target] = dict(rows.values_list("uuid", "pk"))
+                found[target] = ids_by_key(target.model, keys)
         self.found = found
         good = []
         for item in pending:
@@ -308,7 +301,7 @@ class _Importer:
             good.append(item)
         return good
 
-    def _unknown(self, name: str, target: RecordType, key: uuid.UUID) -> str:
+    def _unknown(self, name: str, target: RecordType, key: str) -> str:
         rejected_on = self.rejected.get((target.name, key))
         if rejected_on is not None:
             return f"{name} refers to {target.name} {key}, which line {rejected_on} could not import"
@@ -316,9 +309,7 @@ class _Importer:
 
     def _new_only(self, record_type: RecordType, pending: list[_PendingRecord]) -> list[_PendingRecord]:
         """Drop records already stored as they are; a record stored with other values is a conflict."""
-        stored = dict(
-            record_type.model._default_manager.filter(uuid__in=[item.key for item in pending]).values_list("uuid", "pk")
-        )
+        stored = ids_by_key(record_type.model, [item.key for item in pending])
         if not stored:
             return pending
         earlier = {key for key, pk in stored.items() if pk > self.stored_before[record_type.name]}
@@ -345,10 +336,15 @@ class _Importer:
     def _validated(self, record_type: RecordType, pending: list[_PendingRecord]) -> list[_PendingRecord]:
         """Build each instance and check it with the model's own field and record rules."""
         model = record_type.model
-        relation_names = [*record_type.references]
+        shape = self._shape(record_type)
         good = []
         for item in pending:
-            instance = model(uuid=item.key, **item.values)
+            values = item.values
+            # Built as the database would load it: Model.__init__ costs more than the checks that follow.
+            instance = model.__new__(model)
+            instance._state = ModelState()
+            instance.__dict__.update((name, values.get(name, default)) for name, default in shape.defaults)
+            instance.uuid = item.key
             for name, key in item.references.items():
                 target = record_type.target(name)
                 stored = None if key is None else self.found[target][key]
@@ -359,9 +355,9 @@ class _Importer:
                     # cycle can close: the walk in clean() may stop at the target instead of loading its chain.
                     setattr(instance, name, _stored_stub(model, stored, record_type.self_references))
                 else:
-                    setattr(instance, f"{name}_id", stored)
+                    instance.__dict__[f"{name}_id"] = stored
             try:
-                instance.clean_fields(exclude=relation_names)
+                shape.checks.clean(instance)
                 _clean_record(instance)
                 if model is Source and instance.content_hash != item.values["content_hash"]:
                     raise ValidationError({"content_hash": "does not match the body (SHA-256 of its UTF-8 text)"})
@@ -378,13 +374,19 @@ class _Importer:
             good.append(item)
         return good
 
+    def _shape(self, record_type: RecordType) -> "_Shape":
+        shape = self.shapes.get(record_type.name)
+        if shape is None:
+            shape = self.shapes[record_type.name] = _Shape(record_type)
+        return shape
+
     def _unique(self, record_type: RecordType, pending: list[_PendingRecord]) -> list[_PendingRecord]:
         """Refuse values that must be unique and are taken, in this batch or in the database: one query per field."""
         model = record_type.model
         unique_fields = [
             f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key and f.name != "uuid"
         ]
-        bad: set[uuid.UUID] = set()
+        bad: set[str] = set()
         for name in unique_fields:
             holders: dict[Any, _PendingRecord] = {}
             for item in pending:
@@ -414,7 +416,6 @@ class _Importer:
             pass
         # Validation missed something only the database saw; find the records it concerns one by one.
         for item in pending:
-            item.instance.pk, item.instance._state.adding = None, True
             try:
                 with transaction.atomic():
                     self._insert(record_type, [item])
@@ -422,91 +423,132 @@ class _Importer:
                 self._reject(record_type, item, f"the database refused it: {problem}")
 
     def _insert(self, record_type: RecordType, pending: list[_PendingRecord]) -> None:
-        """Insert records with their aliases, participants and to-many links, each with its history."""
-        model = record_type.model
+        """Insert records with their aliases, participants and to-many links, each row with its history row."""
+        shape = self._shape(record_type)
         instances = [item.instance for item in pending]
-        model._default_manager.bulk_create(instances, batch_size=self.batch_size)
-        history = self._history(model, instances)
-        history_of = {row.id: row for row in history}
+        for instance, pk in zip(instances, shape.rows.allocate_ids(len(instances)), strict=True):
+            instance.pk = pk
+        history_ids = shape.history.write_for(instances, self.history_stamp)
+        shape.rows.write([_row_of(instance, shape.rows) for instance in instances])
         if record_type.alias_model is not None:
-            owner = alias_owner(record_type)
             aliases = [
-                record_type.alias_model(**{owner: item.instance, "name": name}, normalized_name="")
+                record_type.alias_model(**{shape.alias_owner: item.instance.pk, "name": name}, normalized_name="")
                 for item in pending
                 for name in item.aliases
             ]
             for alias in aliases:
                 alias.clean()
-            record_type.alias_model.objects.bulk_create(aliases, batch_size=self.batch_size)
-            self._history(record_type.alias_model, aliases)
+            self._write_with_history(shape.aliases, shape.alias_history, aliases)
         if record_type.has_participants:
             actors = self.found.get(TYPE_BY_NAME["actor"], {})
             participations = [
-                Participation(communication=item.instance, actor_id=actors[actor_key], role=role)
+                Participation(communication_id=item.instance.pk, actor_id=actors[actor_key], role=role)
                 for item in pending
                 for actor_key, role in item.participants
             ]
-            Participation.objects.bulk_create(participations, batch_size=self.batch_size)
-            self._history(Participation, participations)
-        for name in record_type.many:
-            self._insert_links(record_type, name, pending, history_of)
+            self._write_with_history(shape.participations, shape.participation_history, participations)
+        for name, (links, link_history) in shape.links.items():
+            self._insert_links(record_type, name, pending, links, link_history, history_ids)
         self.report.created[record_type.name] += len(pending)
 
-    def _history(self, model: type[models.Model], instances: list[models.Model]) -> list[models.Model]:
-        return model.history.bulk_history_create(
-            instances,
-            batch_size=self.batch_size,
-            default_user=self.user,
-            default_change_reason=CHANGE_REASON,
-            default_date=self.history_date,
-        )
+    def _write_with_history(self, rows: TableWriter, history: "_HistoryWriter", instances: list) -> None:
+        for instance, pk in zip(instances, rows.allocate_ids(len(instances)), strict=True):
+            instance.pk = pk
+        rows.write([_row_of(instance, rows) for instance in instances])
+        history.write_for(instances, self.history_stamp)
 
-    def _insert_links(self, record_type: RecordType, name: str, pending, history_of) -> None:
-        relation = record_type.model._meta.get_field(name)
-        through = relation.remote_field.through
-        owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+    def _insert_links(self, record_type, name, pending, links: TableWriter, link_history, history_ids) -> None:
         found = self.found[record_type.target(name)]
-        links = [
-            through(**{f"{owner}_id": item.instance.pk, f"{target}_id": getattr(found[key], "pk", found[key])})
-            for item in pending
-            for key in item.many[name]
+        pairs = [
+            (item.instance.pk, getattr(found[key], "pk", found[key])) for item in pending for key in item.many[name]
         ]
-        through.objects.bulk_create(links, batch_size=self.batch_size)
-        history_model = record_type.model.history.model
-        if name not in {m2m.name for m2m in getattr(history_model, "_history_m2m_fields", [])}:
-            return
-        # django-simple-history names the history of a to-many relation "<historical model>_<relation>".
-        link_history_model = history_model._meta.apps.get_model(
-            history_model._meta.app_label, f"{history_model.__name__}_{name}"
-        )
-        link_fields = [f.attname for f in through._meta.concrete_fields]
-        link_history_model.objects.bulk_create(
-            [
-                link_history_model(
-                    history_id=history_of[getattr(link, f"{owner}_id")].pk,
-                    **{attname: getattr(link, attname) for attname in link_fields},
+        ids = links.allocate_ids(len(pairs))
+        # Link rows are (id, owner, member) in the through table's order; their history adds the owner's record.
+        links.write([(pk, owner, member) for pk, (owner, member) in zip(ids, pairs, strict=True)])
+        if link_history is not None:
+            link_history.write(
+                [(pk, owner, member, history_ids[owner]) for pk, (owner, member) in zip(ids, pairs, strict=True)]
+            )
+
+
+class _HistoryWriter:
+    """Writes the historical record of each new row: its values as inserted, the import's date, reason and user."""
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model.history.model
+        self.rows = TableWriter(self.model)
+        tracked = {field.attname for field in self.model.tracked_fields}
+        self.sources = [attname if attname in tracked else None for attname in self.rows.attnames]
+
+    def write_for(self, instances: list[models.Model], stamp: dict[str, Any]) -> dict[int, int]:
+        """Write the rows' historical records; the id of each record, by the row's id."""
+        ids = self.rows.allocate_ids(len(instances))
+        rows = []
+        for instance, history_id in zip(instances, ids, strict=True):
+            values = instance.__dict__
+            record = {**stamp, "history_id": history_id}
+            rows.append(tuple(values[source] if source else record[name] for source, name in self._columns()))
+        self.rows.write(rows)
+        return {instance.pk: history_id for instance, history_id in zip(instances, ids, strict=True)}
+
+    def _columns(self):
+        return zip(self.sources, self.rows.attnames, strict=True)
+
+
+class _Shape:
+    """What the import needs to know of one record type, worked out once: instance order, checks, writers."""
+
+    def __init__(self, record_type: RecordType):
+        model = record_type.model
+        self.defaults = [
+            (field.attname, None if field.primary_key else field.get_default()) for field in model._meta.concrete_fields
+        ]
+        # Relations were resolved: the checks cover the fields of the record itself.
+        self.checks = FieldChecks(model, exclude=[*record_type.references, "created_by", "updated_by"])
+        self.rows = TableWriter(model)
+        self.history = _HistoryWriter(model)
+        self.alias_owner = f"{alias_owner(record_type)}_id" if record_type.alias_model is not None else None
+        if record_type.alias_model is not None:
+            self.aliases = TableWriter(record_type.alias_model)
+            self.alias_history = _HistoryWriter(record_type.alias_model)
+        if record_type.has_participants:
+            self.participations = TableWriter(Participation)
+            self.participation_history = _HistoryWriter(Participation)
+        tracked = {m2m.name for m2m in getattr(model.history.model, "_history_m2m_fields", [])}
+        self.links = {}
+        for name in record_type.many:
+            through = model._meta.get_field(name).remote_field.through
+            link_history = None
+            if name in tracked:
+                # django-simple-history names the history of a to-many relation "<historical model>_<relation>".
+                history_model = model.history.model
+                link_history_model = history_model._meta.apps.get_model(
+                    history_model._meta.app_label, f"{history_model.__name__}_{name}"
                 )
-                for link in links
-            ],
-            batch_size=self.batch_size,
-        )
+                link_history = TableWriter(link_history_model, without=["m2m_history_id"])
+            self.links[name] = (TableWriter(through), link_history)
 
 
-def _is_key_in(raw: Any, batch: dict[uuid.UUID, _PendingRecord]) -> bool:
+def _row_of(instance: models.Model, writer: TableWriter) -> tuple:
+    values = instance.__dict__
+    return tuple(values[attname] for attname in writer.attnames)
+
+
+def _is_key_in(raw: Any, batch: dict[str, _PendingRecord]) -> bool:
     try:
-        return raw is not None and decode_key(raw) in batch
+        return raw is not None and key_text(raw) in batch
     except ValueError:
         return False
 
 
 def _decode_checked(name: str, model_field: models.Field | None, raw: Any) -> Any:
     try:
-        return decode_key(raw) if model_field is None else decode_value(model_field, raw)
+        return key_text(raw) if model_field is None else decode_value(model_field, raw)
     except ValueError as problem:
         raise _RecordError(f"{name}: {problem}") from None
 
 
-def _decode_key_list(name: str, raw: Any) -> list[uuid.UUID]:
+def _decode_key_list(name: str, raw: Any) -> list[str]:
     if not isinstance(raw, list):
         raise _RecordError(f"{name}: must be a list of keys")
     keys = [_decode_checked(name, None, item) for item in raw]
@@ -521,7 +563,7 @@ def _decode_aliases(raw: Any) -> list[str]:
     return raw
 
 
-def _decode_participants(raw: Any) -> list[tuple[uuid.UUID, str]]:
+def _decode_participants(raw: Any) -> list[tuple[str, str]]:
     if not isinstance(raw, list):
         raise _RecordError("participants: must be a list of {actor, role} objects")
     participants = []

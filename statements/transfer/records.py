@@ -2,6 +2,7 @@
 
 import datetime
 import decimal
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -59,7 +60,14 @@ class RecordType:
 
     def target(self, reference: str) -> "RecordType":
         """The record type a reference or to-many relation points at."""
-        return TYPE_OF_MODEL[self.model._meta.get_field(reference).related_model]
+        return self.targets[reference]
+
+    @cached_property
+    def targets(self) -> dict[str, "RecordType"]:
+        return {
+            name: TYPE_OF_MODEL[self.model._meta.get_field(name).related_model]
+            for name in (*self.references, *self.many)
+        }
 
     @cached_property
     def float_fields(self) -> tuple[str, ...]:
@@ -202,52 +210,116 @@ def as_is(value: Any) -> Any:
 
 def decode_value(model_field: models.Field, raw: Any) -> Any:
     """The Python value of a field as a record gives it; ValueError names what is wrong."""
-    if raw is None:
-        if model_field.null:
-            return None
-        raise ValueError("must not be null")
+    return value_decoder(model_field)(raw)
+
+
+def value_decoder(model_field: models.Field) -> Callable[[Any], Any]:
+    """The function reading a field's values as records give them (see `decode_value`), worked out once."""
+    decoder = _DECODERS.get(model_field)
+    if decoder is None:
+        decoder = _DECODERS[model_field] = _decoder(model_field)
+    return decoder
+
+
+_DECODERS: dict[models.Field, Callable[[Any], Any]] = {}
+
+
+def _decoder(model_field: models.Field) -> Callable[[Any], Any]:
     if isinstance(model_field, models.DateTimeField):
-        if not isinstance(raw, str):
-            raise ValueError("must be an ISO 8601 timestamp string")
-        try:
-            value = datetime.datetime.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(f"{raw!r} is not an ISO 8601 timestamp") from None
-        if value.tzinfo is None:
-            raise ValueError(f"{raw!r} has no time zone; give it in UTC, ending in Z")
-        return value.astimezone(datetime.UTC)
-    if isinstance(model_field, models.DateField):
-        if not isinstance(raw, str) or len(raw) != 10:
-            raise ValueError("must be a date string, YYYY-MM-DD")
-        try:
-            return datetime.date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(f"{raw!r} is not a date") from None
-    if isinstance(model_field, models.DecimalField):
-        if not isinstance(raw, str):
-            raise ValueError("must be a decimal number written as a string")
-        try:
-            value = decimal.Decimal(raw)
-        except decimal.InvalidOperation:
-            raise ValueError(f"{raw!r} is not a decimal number") from None
-        if not value.is_finite():
-            raise ValueError(f"{raw!r} is not a finite number")
-        return value
-    if isinstance(model_field, models.BooleanField):
-        if not isinstance(raw, bool):
-            raise ValueError("must be true or false")
-        return raw
-    if isinstance(model_field, models.FloatField):
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise ValueError("must be a number")
-        return float(raw)
-    if isinstance(model_field, models.IntegerField):
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ValueError("must be an integer")
-        return raw
+        read = _timestamp_of
+    elif isinstance(model_field, models.DateField):
+        read = _date_of
+    elif isinstance(model_field, models.DecimalField):
+        read = _decimal_of
+    elif isinstance(model_field, models.BooleanField):
+        read = _boolean_of
+    elif isinstance(model_field, models.FloatField):
+        read = _float_of
+    elif isinstance(model_field, models.IntegerField):
+        read = _integer_of
+    else:
+        read = _string_of
+    nullable = model_field.null
+
+    def decode(raw: Any) -> Any:
+        if raw is None:
+            if nullable:
+                return None
+            raise ValueError("must not be null")
+        return read(raw)
+
+    return decode
+
+
+def _timestamp_of(raw: Any) -> datetime.datetime:
+    if not isinstance(raw, str):
+        raise ValueError("must be an ISO 8601 timestamp string")
+    try:
+        value = datetime.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not an ISO 8601 timestamp") from None
+    if value.tzinfo is None:
+        raise ValueError(f"{raw!r} has no time zone; give it in UTC, ending in Z")
+    return value.astimezone(datetime.UTC)
+
+
+def _date_of(raw: Any) -> datetime.date:
+    if not isinstance(raw, str) or len(raw) != 10:
+        raise ValueError("must be a date string, YYYY-MM-DD")
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a date") from None
+
+
+def _decimal_of(raw: Any) -> decimal.Decimal:
+    if not isinstance(raw, str):
+        raise ValueError("must be a decimal number written as a string")
+    try:
+        value = decimal.Decimal(raw)
+    except decimal.InvalidOperation:
+        raise ValueError(f"{raw!r} is not a decimal number") from None
+    if not value.is_finite():
+        raise ValueError(f"{raw!r} is not a finite number")
+    return value
+
+
+def _boolean_of(raw: Any) -> bool:
+    if not isinstance(raw, bool):
+        raise ValueError("must be true or false")
+    return raw
+
+
+def _float_of(raw: Any) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ValueError("must be a number")
+    return float(raw)
+
+
+def _integer_of(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise ValueError("must be an integer")
+    return raw
+
+
+def _string_of(raw: Any) -> str:
     if not isinstance(raw, str):
         raise ValueError("must be a string")
     return raw
+
+
+_CANONICAL_KEY = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+
+
+def key_text(raw: Any) -> str:
+    """A key as a record gives it, checked, in its canonical form (lowercase, dashed); ValueError when it is none.
+
+    Keys are handled as text: an export writes them so, and strings hash and compare many times
+    faster than UUID objects, which an import of a million records does tens of millions of times.
+    """
+    if type(raw) is str and _CANONICAL_KEY.match(raw):
+        return raw
+    return str(decode_key(raw))
 
 
 def decode_key(raw: Any) -> uuid.UUID:
