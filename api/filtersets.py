@@ -31,7 +31,7 @@ from statements.models import (
 )
 from statements.models.base import DateKey
 from statements.search import full_text_search
-from statements.selectors import actor_search, place_search, topic_ids_with_descendants
+from statements.selectors import about_topics, actor_search, place_search, topic_ids_with_descendants
 
 #: An id as a query parameter: digits that fit a 64-bit key.
 ID_RE = re.compile(r"[0-9]{1,18}")
@@ -410,9 +410,7 @@ class TopicTreeMixin:
     def filter_topics(self, queryset, name, topics):
         if not topics:
             return queryset
-        topic_ids = topic_ids_with_descendants(topics)
-        links = queryset.model.topics.through.objects.filter(topic_id__in=topic_ids)
-        return queryset.filter(pk__in=links.values(f"{queryset.model._meta.model_name}_id"))
+        return about_topics(queryset, topic_ids_with_descendants(topics))
 
 
 class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSearchMixin, FilterSet):

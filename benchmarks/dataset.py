@@ -833,12 +833,10 @@ def generate(statements: int, *, seed: int = 1, replace: bool = False, progress=
                 raw_cursor.execute(statement)
             for statement in connection.ops.sequence_reset_sql(color.no_style(), list(models.values())):
                 raw_cursor.execute(statement)
-    if connection.vendor == "postgresql":
+    if not connection.in_atomic_block:
+        # Statistics for the planner, and on PostgreSQL the visibility map that index-only scans need.
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     counts = {name: writer.written for name, writer in writers.items()}
     progress(f"  done in {time.monotonic() - started:.0f} s")
     return counts

@@ -8,7 +8,7 @@ from itertools import combinations
 import orjson
 from django.contrib.auth import get_user_model
 from django.db import connection, models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Least, Substr
 
@@ -206,10 +206,8 @@ def with_briefs(queryset: QuerySet, **relations: tuple[str, ...]) -> QuerySet:
 
 
 def actor_list() -> QuerySet[Actor]:
-    """Actors with their aliases and the briefs of their affiliation and merge target."""
-    return with_briefs(
-        Actor.objects.all(), affiliation=("name", "kind"), merged_into=("name", "kind")
-    ).prefetch_related(Prefetch("aliases", queryset=ActorAlias.objects.only("id", "actor_id", "name")))
+    """Actors with the briefs of their affiliation and merge target (their aliases: `aliases_by_owner`)."""
+    return with_briefs(Actor.objects.all(), affiliation=("name", "kind"), merged_into=("name", "kind"))
 
 
 def position_list() -> QuerySet[Position]:
@@ -218,10 +216,8 @@ def position_list() -> QuerySet[Position]:
 
 
 def place_list() -> QuerySet[Place]:
-    """Places with their aliases and the brief of the place they lie within."""
-    return with_briefs(Place.objects.all(), parent=("name", "kind")).prefetch_related(
-        Prefetch("aliases", queryset=PlaceAlias.objects.only("id", "place_id", "name"))
-    )
+    """Places with the brief of the place they lie within (their aliases: `aliases_by_owner`)."""
+    return with_briefs(Place.objects.all(), parent=("name", "kind"))
 
 
 def topic_list() -> QuerySet[Topic]:
@@ -230,10 +226,31 @@ def topic_list() -> QuerySet[Topic]:
 
 
 def source_list() -> QuerySet[Source]:
-    """Sources with the briefs of their publisher and authors (the body is left to the caller)."""
-    return with_briefs(Source.objects.all(), publisher=("name", "kind")).prefetch_related(
-        Prefetch("authors", queryset=Actor.objects.only("id", "name", "kind"))
-    )
+    """Sources with the brief of their publisher (the body is left to the caller; authors: `source_authors`)."""
+    return with_briefs(Source.objects.all(), publisher=("name", "kind"))
+
+
+def aliases_by_owner(alias_model: type[ActorAlias] | type[PlaceAlias], owner_ids: Collection[int]) -> dict[int, list]:
+    """The alias names of these actors or places, by owner id, in alias order: one query.
+
+    Plain rows rather than prefetched instances: for a page of fifty, Django's prefetching costs
+    more than the query it runs.
+    """
+    owner = "actor_id" if alias_model is ActorAlias else "place_id"
+    names: dict[int, list] = defaultdict(list)
+    rows = alias_model.objects.filter(**{f"{owner}__in": list(owner_ids)}).order_by("name", "id")
+    for owner_id, name in rows.values_list(owner, "name"):
+        names[owner_id].append(name)
+    return names
+
+
+def source_authors(source_ids: Collection[int]) -> dict[int, list[tuple]]:
+    """The authors of these sources as (id, name, kind), by source id, in actor order: one query."""
+    authors: dict[int, list[tuple]] = defaultdict(list)
+    links = Source.authors.through.objects.filter(source_id__in=list(source_ids)).order_by("actor__name", "actor_id")
+    for source_id, *author in links.values_list("source_id", "actor_id", "actor__name", "actor__kind"):
+        authors[source_id].append(tuple(author))
+    return authors
 
 
 def communication_list() -> QuerySet[Communication]:
@@ -299,6 +316,26 @@ def topic_ids_with_descendants(topic_ids: Iterable[int]) -> set[int]:
             topic_ids,
         )
         return {row[0] for row in cursor.fetchall()}
+
+
+#: Links past which a topic filter counts as common (see `about_topics`).
+COMMON_TOPIC_LINKS = 5_000
+
+
+def about_topics(queryset: QuerySet, topic_ids: Collection[int]) -> QuerySet:
+    """The rows of `queryset` (statements or communications) linked to any of these topics; never twice.
+
+    A semi-join, which PostgreSQL plans well whether the topics are common or rare. SQLite always
+    reads the links first and then sorts what they match, which for a topic on half the archive is
+    a sort of half the archive; there, a common topic (more than COMMON_TOPIC_LINKS links, counted
+    no further) is tested row by row as the list's index is walked, which stops at the first page.
+    """
+    model = queryset.model
+    owner = f"{model._meta.model_name}_id"
+    links = model.topics.through.objects.filter(topic_id__in=topic_ids)
+    if connection.vendor == "sqlite" and links.values("pk")[:COMMON_TOPIC_LINKS].count() == COMMON_TOPIC_LINKS:
+        return queryset.filter(Exists(links.filter(**{owner: OuterRef("pk")})))
+    return queryset.filter(pk__in=links.values(owner))
 
 
 def actor_search(queryset: QuerySet[Actor], query: str) -> QuerySet[Actor]:

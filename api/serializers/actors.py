@@ -7,7 +7,8 @@ from rest_framework import serializers
 from api.links import api_links
 from api.serializers.briefs import ActorBriefSerializer, actor_brief, brief_of
 from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, country_code, iso_datetime
-from statements.models import Actor
+from statements import selectors
+from statements.models import Actor, ActorAlias
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 300}})
@@ -18,6 +19,15 @@ class AliasesField(serializers.ListField):
 
     def get_attribute(self, instance):
         return [alias.name for alias in instance.aliases.all()]
+
+
+class ActorListSerializer(serializers.ListSerializer):
+    """Actors with their aliases fetched for the whole page in one query."""
+
+    def to_representation(self, data):
+        actors = list(data)
+        aliases = selectors.aliases_by_owner(ActorAlias, [actor.pk for actor in actors])
+        return [self.child.represent(actor, aliases.get(actor.pk, [])) for actor in actors]
 
 
 class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -61,8 +71,13 @@ class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "created_at", "updated_at"]
+        list_serializer_class = ActorListSerializer
 
     def to_representation(self, actor: Actor) -> dict:
+        return self.represent(actor, selectors.aliases_by_owner(ActorAlias, [actor.pk]).get(actor.pk, []))
+
+    def represent(self, actor: Actor, aliases: list[str]) -> dict:
+        """The actor as the API writes it, given its alias names."""
         links = api_links(self.context)
         return {
             "id": actor.pk,
@@ -71,7 +86,7 @@ class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
             "kind": actor.kind,
             "name": actor.name,
             "slug": actor.slug,
-            "aliases": [alias.name for alias in actor.aliases.all()],
+            "aliases": aliases,
             "description": actor.description,
             "country": country_code(actor.country),
             "wikidata_id": actor.wikidata_id,

@@ -7,7 +7,17 @@ from api.links import api_links
 from api.serializers.actors import AliasesField
 from api.serializers.briefs import PlaceBriefSerializer, brief_of, place_brief
 from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, country_code, iso_datetime
-from statements.models import Place
+from statements import selectors
+from statements.models import Place, PlaceAlias
+
+
+class PlaceListSerializer(serializers.ListSerializer):
+    """Places with their aliases fetched for the whole page in one query."""
+
+    def to_representation(self, data):
+        places = list(data)
+        aliases = selectors.aliases_by_owner(PlaceAlias, [place.pk for place in places])
+        return [self.child.represent(place, aliases.get(place.pk, [])) for place in places]
 
 
 class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -43,8 +53,13 @@ class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "created_at", "updated_at"]
+        list_serializer_class = PlaceListSerializer
 
     def to_representation(self, place: Place) -> dict:
+        return self.represent(place, selectors.aliases_by_owner(PlaceAlias, [place.pk]).get(place.pk, []))
+
+    def represent(self, place: Place, aliases: list[str]) -> dict:
+        """The place as the API writes it, given its alias names."""
         links = api_links(self.context)
         coordinates = self.fields["latitude"], self.fields["longitude"]
         return {
@@ -54,7 +69,7 @@ class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "name": place.name,
             "slug": place.slug,
             "kind": place.kind,
-            "aliases": [alias.name for alias in place.aliases.all()],
+            "aliases": aliases,
             "country": country_code(place.country),
             "parent": brief_of(links, place.parent, place_brief, "name", "kind"),
             # Decimal strings with their fixed places, as the DecimalFields write them.

@@ -5,7 +5,17 @@ from rest_framework import serializers
 from api.links import api_links
 from api.serializers.briefs import ActorBriefSerializer, actor_brief, brief_of
 from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from statements import selectors
 from statements.models import Actor, Source
+
+
+class SourceListSerializer(serializers.ListSerializer):
+    """Sources with their authors fetched for the whole page in one query."""
+
+    def to_representation(self, data):
+        sources = list(data)
+        authors = selectors.source_authors([source.pk for source in sources])
+        return [self.child.represent(source, authors.get(source.pk, [])) for source in sources]
 
 
 class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -45,8 +55,13 @@ class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "content_hash", "created_at", "updated_at"]
+        list_serializer_class = SourceListSerializer
 
     def to_representation(self, source: Source) -> dict:
+        return self.represent(source, selectors.source_authors([source.pk]).get(source.pk, []))
+
+    def represent(self, source: Source, authors: list[tuple]) -> dict:
+        """The source as the API writes it, given its authors as (id, name, kind)."""
         links = api_links(self.context)
         representation = {
             "id": source.pk,
@@ -56,7 +71,7 @@ class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "title": source.title,
             "url": source.url,
             "publisher": brief_of(links, source.publisher, actor_brief, "name", "kind"),
-            "authors": [actor_brief(links, author.pk, author.name, author.kind) for author in source.authors.all()],
+            "authors": [actor_brief(links, *author) for author in authors],
             "date": iso_date(source.date),
             "date_precision": source.date_precision,
             "date_expression": source.date_expression,
@@ -67,7 +82,7 @@ class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "created_at": iso_datetime(source.created_at),
             "updated_at": iso_datetime(source.updated_at),
         }
-        if "body" in self.fields:
+        if "body" in self.Meta.fields:
             representation["body"] = source.body
         else:
             del representation["body"]

@@ -18,7 +18,13 @@ batches, each with its history record (change reason "import"), keeping the expo
 and versions so that exporting again gives the same bytes.
 """
 
-from statements.transfer.exporting import consistent_snapshot, export_lines, export_records, stored_records
+from statements.transfer.exporting import (
+    consistent_snapshot,
+    export_lines,
+    export_records,
+    export_size,
+    stored_records,
+)
 from statements.transfer.importing import ImportReport, LineError, import_lines
 from statements.transfer.records import (
     HEADER,
@@ -45,6 +51,7 @@ __all__ = [
     "encode_line",
     "export_lines",
     "export_records",
+    "export_size",
     "import_lines",
     "stored_records",
 ]

@@ -50,6 +50,17 @@ def export_lines(
         yield encode_line(record, float_fields=float_fields[record["type"]])
 
 
+def export_size(*, statuses: Iterable[str] | None = None) -> int:
+    """How many records an export of these statuses writes (for a progress bar): one count per type."""
+    total = 0
+    for record_type in RECORD_TYPES:
+        queryset = record_type.model._default_manager.all()
+        if record_type.model is Statement and statuses:
+            queryset = _statements_with_their_reply_targets(list(statuses))
+        total += queryset.count()
+    return total
+
+
 @contextmanager
 def consistent_snapshot():
     """A read transaction in which the whole export sees one state of the data, whatever is written meanwhile."""

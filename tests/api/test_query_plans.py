@@ -109,3 +109,11 @@ def test_the_models_declare_the_indexes_the_plans_use():
     declared = {index.name for model in (Statement, Communication) for index in model._meta.indexes}
     used = {case.values[1] if hasattr(case, "values") else case[1] for case in LISTS}
     assert used <= declared
+
+
+def test_a_common_topic_is_read_from_the_list_index_on_sqlite_too(api_client, archive, monkeypatch):
+    # Below the threshold the links are read first (cheap for a rare topic); above it, the list's index.
+    monkeypatch.setattr("statements.selectors.COMMON_TOPIC_LINKS", 5)
+    plan = plan_of(page_query(api_client, f"{API}/statements/?topic={archive['topic']}"))
+    assert "statement_date_key" in plan, plan
+    assert not sorts(plan), plan

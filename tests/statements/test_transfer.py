@@ -4,11 +4,12 @@ import datetime
 import decimal
 import io
 import json
+import threading
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from statements import transfer
@@ -600,3 +601,19 @@ def test_import_command_dry_run_writes_nothing(exported_then_emptied, tmp_path):
 
     assert "dry run" in stdout.getvalue()
     assert counts()["Actor"] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the export reads ahead on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_an_export_outside_a_transaction_reads_ahead_in_a_thread_and_writes_the_same_bytes():
+    call_command("load_demo", verbosity=0)
+    threads_before = threading.active_count()
+    read_ahead = "".join(transfer.export_lines())
+    with transaction.atomic():
+        in_one_thread = "".join(transfer.export_lines())
+    assert read_ahead == in_one_thread
+    # Stopping early, as a client hanging up on the streamed export does, stops the reader too.
+    lines = transfer.export_lines()
+    next(lines), next(lines)
+    lines.close()
+    assert threading.active_count() == threads_before
