@@ -100,6 +100,7 @@ class TableWriter:
         self.columns = ", ".join(connection.ops.quote_name(field.column) for field in self.fields)
         self.adapters = [_adapter(field) for field in self.fields]
         self._next_id: int | None = None
+        self._sequence: str | None = None
 
     def allocate_ids(self, count: int) -> list[int]:
         """`count` new primary keys, taken from the table's sequence so that later inserts never reuse them."""
@@ -108,10 +109,11 @@ class TableWriter:
         pk = self.model._meta.pk
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [self.model._meta.db_table, pk.column, count],
-                )
+                if self._sequence is None:
+                    cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [self.model._meta.db_table, pk.column])
+                    self._sequence = cursor.fetchone()[0]
+                # The sequence named as a constant: looked up once, not once per id.
+                cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self._sequence, count])
                 return [row[0] for row in cursor.fetchall()]
             if self._next_id is None:
                 # SQLite's AUTOINCREMENT remembers the highest id ever used, deleted rows' included.
