@@ -35,7 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "benchmarks" / "results"
-DATA = ROOT / "benchmarks" / "data"
 
 
 @dataclass
@@ -382,23 +381,11 @@ def main() -> None:
     parser.add_argument("--only", default="", help="Measure only queries whose label contains this.")
     options = parser.parse_args()
 
-    DATA.mkdir(exist_ok=True)
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA / f'archive-{options.statements}.sqlite3'}"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-    import django
+    from benchmarks.dataset import open_archive
 
-    django.setup()
-    from django.core.management import call_command
+    database_url = open_archive(options.statements)
     from django.db import connection
 
-    from benchmarks.dataset import generate
-    from statements.models import Statement
-
-    call_command("migrate", verbosity=0)
-    if Statement.objects.count() != options.statements:
-        print(f"Generating an archive of {options.statements:,} statements…")
-        generate(options.statements, replace=True)
     values = parameters()
     vendor = connection.vendor
     connection.close()

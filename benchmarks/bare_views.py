@@ -52,8 +52,7 @@ def statement_list(request):
         statements = statements.filter(speaker_id=int(request.GET["speaker"]))
     if "topic" in request.GET:
         topics = selectors.topic_ids_with_descendants([int(request.GET["topic"])])
-        links = Statement.topics.through.objects.filter(topic_id__in=topics).values("statement_id")
-        statements = statements.filter(pk__in=links)
+        statements = selectors.about_topics(statements, topics)
     if "date_after" in request.GET:
         statements = statements.alias(date_key=DateKey()).filter(
             date__isnull=False, date_key__gte=request.GET["date_after"], date_key__lte=request.GET["date_before"]

@@ -25,7 +25,6 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results"
-DATA = ROOT / "benchmarks" / "data"
 
 
 def run(command: list[str], database_url: str) -> tuple[float, float]:
@@ -64,25 +63,13 @@ def main() -> None:
     parser.add_argument("--statements", type=int, default=100_000)
     parser.add_argument("--no-reexport", action="store_true", help="Skip exporting the imported copy again.")
     options = parser.parse_args()
-    DATA.mkdir(exist_ok=True)
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA / f'archive-{options.statements}.sqlite3'}"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-    import django
+    from benchmarks.dataset import open_archive
 
-    django.setup()
-    from django.core.management import call_command
+    database_url = open_archive(options.statements)
     from django.db import connection
 
-    from benchmarks.dataset import generate
     from statements.transfer import export_size
 
-    call_command("migrate", verbosity=0)
-    from statements.models import Statement
-
-    if Statement.objects.count() != options.statements:
-        print(f"Generating an archive of {options.statements:,} statements…")
-        generate(options.statements, replace=True)
     records = export_size()
     vendor = connection.vendor
     connection.close()

@@ -35,7 +35,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+#: Where an archive lives on SQLite when DATABASE_URL names no database.
+DATA = ROOT / "benchmarks" / "data"
 
 #: Planted search words: one common, one rare (see the module docstring).
 COMMON_WORD = "ceasefire"
@@ -323,33 +326,23 @@ class Archive:
     # Tables
 
     def topics(self) -> Iterator[dict]:
-        number = 0
+        """Ten roots of four children of four grandchildren, numbered depth first."""
+        numbers = itertools.count(1)
+
+        def topic(parent_id: int | None) -> dict:
+            pk = next(numbers)
+            stamps = self.stamps(None)
+            return {"id": pk, "slug": f"topic-{pk}", "name": f"Subject {pk}", "parent_id": parent_id} | stamps
+
         for _root in range(10):
-            number += 1
-            root_id = number
-            yield {
-                "id": root_id,
-                "slug": f"topic-{root_id}",
-                "name": f"Subject {root_id}",
-                "parent_id": None,
-            } | self.stamps(None)
+            root = topic(None)
+            yield root
             for _child in range(4):
-                number += 1
-                child_id = number
-                yield {
-                    "id": child_id,
-                    "slug": f"topic-{child_id}",
-                    "name": f"Subject {child_id}",
-                    "parent_id": root_id,
-                } | self.stamps(None)
+                child = topic(root["id"])
+                yield child
                 for _grandchild in range(4):
-                    number += 1
-                    yield {
-                        "id": number,
-                        "slug": f"topic-{number}",
-                        "name": f"Subject {number}",
-                        "parent_id": child_id,
-                    } | self.stamps(None)
+                    yield topic(child["id"])
+        number = next(numbers) - 1
         self.topic_count = number
         self.subtree_size = number // 10
 
@@ -840,6 +833,31 @@ def generate(statements: int, *, seed: int = 1, replace: bool = False, progress=
     counts = {name: writer.written for name, writer in writers.items()}
     progress(f"  done in {time.monotonic() - started:.0f} s")
     return counts
+
+
+def open_archive(statements: int) -> str:
+    """Set Django up on the benchmark's database, generating its archive unless it holds one.
+
+    The database is DATABASE_URL, or a SQLite file per archive size in benchmarks/data/; the
+    archive counts as held when the statement count matches. Returns the database URL, which the
+    benchmarks hand on to the processes they start.
+    """
+    DATA.mkdir(exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA / f'archive-{statements}.sqlite3'}"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from statements.models import Statement
+
+    call_command("migrate", verbosity=0)
+    if Statement.objects.count() != statements:
+        print(f"Generating an archive of {statements:,} statements…")
+        generate(statements, replace=True)
+    return database_url
 
 
 def _empty(connection, models) -> None:

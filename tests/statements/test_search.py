@@ -27,9 +27,7 @@ def test_a_statement_is_found_by_its_words_as_they_are_after_each_write():
     assert found(Statement, "lighthouse") == {statement.pk}
 
     # Writes in bulk and merges leave the vector as the row now stands.
-    services.statements_set_status(
-        statements=Statement.objects.filter(pk=statement.pk), status="verified", user=None
-    )
+    services.statements_set_status(statements=Statement.objects.filter(pk=statement.pk), status="verified", user=None)
     duplicate = ActorFactory()
     other = StatementFactory(kind="paraphrase", text="the lighthouse keeper spoke", speaker=duplicate)
     services.actor_merge(merged=duplicate, into=speaker)
