@@ -9,7 +9,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from statements import transfer
+from statements import selectors, transfer
 from statements.models import Statement
 
 NDJSON = "application/x-ndjson"
@@ -42,12 +42,15 @@ class StatementExportView(APIView):
             "The whole curated dataset in the statements-jsonl format, streamed: a header line, then one "
             "self-contained record per line (topics, places, actors, positions, sources, communications, "
             "statements), each referring to others by their stable key. The same data always gives the "
-            "same bytes; `manage.py import_statements` reads it back. Readable by whoever may read statements."
+            "same bytes; `manage.py import_statements` reads it back. Readable by whoever may read statements; "
+            "readers who may not see unreviewed statements get the public dataset: verified statements only, a "
+            "statement answering one that is not verified written with `in_reply_to` null."
         ),
         responses={(200, NDJSON): OpenApiResponse(OpenApiTypes.STR, description="JSON Lines, UTF-8.")},
     )
     def get(self, request):
-        response = StreamingHttpResponse(_in_blocks(transfer.export_lines()), content_type=f"{NDJSON}; charset=utf-8")
+        lines = transfer.export_lines(public=not selectors.sees_unreviewed(request.user))
+        response = StreamingHttpResponse(_in_blocks(lines), content_type=f"{NDJSON}; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="statements.jsonl"'
         return response
 

@@ -17,6 +17,16 @@ class ModelPermissionsOrConfiguredAnonymousRead(permissions.DjangoModelPermissio
         return super().has_permission(request, view)
 
 
+class ConfiguredAnonymousRead(permissions.BasePermission):
+    """Reading, as of the API's records: open unless API_ANONYMOUS_READ is off, then signed-in users only.
+
+    Guards the schema and its documentation pages, which describe what a reader may read.
+    """
+
+    def has_permission(self, request, view):
+        return settings.API_ANONYMOUS_READ or bool(request.user and request.user.is_authenticated)
+
+
 class CanMergeActors(ModelPermissionsOrConfiguredAnonymousRead):
     """Merging actors and undoing merges needs the permission to change actors, on whichever resource it is done."""
 

@@ -41,6 +41,7 @@ from api.serializers.sources import SourceSerializer, SourceSummarySerializer
 from api.serializers.statements import StatementSerializer
 from api.serializers.topics import TopicSerializer
 from statements import selectors, services
+from statements.choices import CurationStatus
 from statements.history import deleted_records, history_entries, history_of, record_before
 from statements.models import Actor, ActorMerge, Communication, Source, Statement
 
@@ -67,9 +68,20 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
+        return self.readable(self.unrestricted_queryset())
+
+    def unrestricted_queryset(self):
+        """The action's records before `readable`: what a write reads its record back from."""
         if self.action in WRITE_ACTIONS and self.write_queryset is not None:
             return self.write_queryset.all()
         return super().get_queryset()
+
+    def readable(self, queryset):
+        """The records of `queryset` the requesting user may see: of statements, only the verified ones
+        unless the user may see unreviewed statements. Every read of statements goes through here."""
+        if queryset.model is Statement:
+            return selectors.statements_visible_to(self.request.user, queryset)
+        return queryset
 
     def filter_queryset(self, queryset):
         # A record's address names it: list filters in its query string do not apply (nor cost a form).
@@ -83,13 +95,14 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         record = type(self).create_service(**serializer.validated_data, **self.service_arguments())
-        serializer.instance = self.get_queryset().get(pk=record.pk)
+        # Whoever wrote the record gets it back, whether or not they may see it in lists (a draft).
+        serializer.instance = self.unrestricted_queryset().get(pk=record.pk)
 
     def perform_update(self, serializer):
         arguments = {self.instance_argument: serializer.instance, **serializer.validated_data}
         arguments["expected_version"] = self.if_match_version(serializer.instance)
         record = type(self).update_service(**arguments, **self.service_arguments())
-        serializer.instance = self.get_queryset().get(pk=record.pk)
+        serializer.instance = self.unrestricted_queryset().get(pk=record.pk)
 
     def perform_destroy(self, instance):
         services.record_delete(
@@ -150,10 +163,10 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     )
     def history(self, request, pk=None):
         model = self.get_queryset().model
-        get_object_or_404(model.objects.only("pk"), pk=pk)
+        get_object_or_404(self.readable(model.objects.only("pk")), pk=pk)
         page = self.paginate_queryset(history_of(model, pk))
         entries = history_entries(page, record_before(page[-1]) if page else None)
-        return self.get_paginated_response(HistoryEntrySerializer(entries, many=True).data)
+        return self.get_paginated_response(self.get_serializer(entries, many=True).data)
 
     def paginated_list(self, queryset):
         """A page of the queryset, filtered by the action's filter set."""
@@ -419,8 +432,11 @@ class StatementViewSet(ServiceModelViewSet):
         pagination_class=PageNumberPagination,
     )
     def deleted(self, request):
-        page = self.paginate_queryset(deleted_records(Statement))
-        return self.get_paginated_response(DeletedStatementSerializer(page, many=True).data)
+        deleted = deleted_records(Statement)
+        if not selectors.sees_unreviewed(request.user):
+            deleted = deleted.filter(status=CurationStatus.VERIFIED)
+        page = self.paginate_queryset(deleted)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="Restore a deleted statement",
@@ -438,7 +454,7 @@ class StatementViewSet(ServiceModelViewSet):
             statement = services.statement_restore(statement_id=int(pk), user=request.user)
         except Statement.DoesNotExist as error:
             raise NotFound(str(error)) from None
-        restored = self.get_queryset().get(pk=statement.pk)
+        restored = self.unrestricted_queryset().get(pk=statement.pk)
         return Response(self.get_serializer(restored).data, status=status.HTTP_201_CREATED)
 
 

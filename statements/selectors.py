@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Least, Substr
 
+from statements.choices import CurationStatus
 from statements.models import (
     Actor,
     ActorAlias,
@@ -27,6 +28,41 @@ from statements.text import normalize_name
 
 #: Characters of context either side of a quote, as in a Web Annotation TextQuoteSelector.
 QUOTE_CONTEXT_CHARACTERS = 32
+
+
+#: The permission to see draft and rejected statements; every other reader sees verified ones only.
+VIEW_UNREVIEWED = "statements.view_unreviewed_statement"
+
+
+def sees_unreviewed(user) -> bool:
+    """Whether `user` may see statements a curator has not verified (drafts, rejected statements)."""
+    return bool(user is not None and user.is_authenticated and user.has_perm(VIEW_UNREVIEWED))
+
+
+def sees_curators(user) -> bool:
+    """Whether `user` may see who curated a record (usernames in records, history and merges): signed-in users."""
+    return bool(user is not None and user.is_authenticated)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """What a reader may see beyond the public record."""
+
+    unreviewed: bool
+    curators: bool
+
+    @classmethod
+    def of(cls, user) -> "Audience":
+        return cls(unreviewed=sees_unreviewed(user), curators=sees_curators(user))
+
+
+#: Who reads without signing in: verified statements, no usernames.
+PUBLIC = Audience(unreviewed=False, curators=False)
+
+
+def statements_visible_to(user, statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """The statements of `statements` that `user` may see: all of them, or the verified ones."""
+    return statements if sees_unreviewed(user) else statements.filter(status=CurationStatus.VERIFIED)
 
 
 def statement_list() -> QuerySet[Statement]:
@@ -57,7 +93,7 @@ STATEMENT_ROW_COLUMNS = (
 #: the row's column naming the record, its model, and the columns shown, as "<relation>__<column>".
 STATEMENT_LOOKED_UP = (
     ("position", Position, ("title",)),
-    ("in_reply_to", Statement, ("kind", "text")),
+    ("in_reply_to", Statement, ("kind", "text", "status")),
     ("created_by", None, ("username",)),
     ("updated_by", None, ("username",)),
 )

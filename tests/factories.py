@@ -2,7 +2,7 @@
 
 import factory
 
-from statements.choices import ActorKind, CommunicationKind, SourceKind, StatementKind
+from statements.choices import ActorKind, CommunicationKind, CurationStatus, SourceKind, StatementKind
 from statements.models import Actor, ActorAlias, Communication, Participation, Place, Position, Source, Statement, Topic
 
 
@@ -80,5 +80,10 @@ class StatementFactory(factory.django.DjangoModelFactory):
         model = Statement
 
     kind = StatementKind.PARAPHRASE
+    # Verified, as most of an archive is (the public reads verified statements only); a statement without
+    # a speaker cannot be, and stays a draft.
+    status = factory.LazyAttribute(
+        lambda statement: CurationStatus.VERIFIED if statement.speaker else CurationStatus.DRAFT
+    )
     text = factory.Sequence(lambda n: f"they would talk again ({n})")
     speaker = factory.SubFactory(ActorFactory)

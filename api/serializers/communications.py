@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.links import api_links
+from api.links import represent_in_order
 from api.serializers.briefs import (
     ActorBriefSerializer,
     CommunicationBriefSerializer,
@@ -114,10 +114,7 @@ class CommunicationSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 def represent_communications(communications, context: dict) -> list[dict]:
     """The representations of communications (instances or rows with an "id"), in their order, in one query."""
-    ids = [row["id"] if isinstance(row, dict) else row.pk for row in communications]
-    rows = selectors.communication_rows(ids)
-    links = api_links(context)
-    return [communication_representation(rows[pk], links) for pk in ids if pk in rows]
+    return represent_in_order(communications, context, selectors.communication_rows, communication_representation)
 
 
 def communication_representation(row: dict, links) -> dict:

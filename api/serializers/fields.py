@@ -7,6 +7,8 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from api.links import reader_audience
+
 
 class EmbeddedRelatedField(serializers.PrimaryKeyRelatedField):
     """A relation written as the related record's id and read as its brief representation.
@@ -36,6 +38,21 @@ class EmbeddedRelatedFieldSchema(OpenApiSerializerFieldExtension):
         if direction == "request":
             return {"type": "integer"}
         return auto_schema.resolve_serializer(self.target.brief_serializer_class, direction).ref
+
+
+class CuratorNameField(serializers.CharField):
+    """The username of a curator (who created, changed, merged or deleted something): shown to signed-in
+    readers, null to anonymous ones. Reads a user or a username."""
+
+    def __init__(self, *, what: str, **kwargs):
+        help_text = f"Username of who {what}; null for commands and imports, and to anonymous readers."
+        super().__init__(read_only=True, allow_null=True, help_text=help_text, **kwargs)
+
+    def get_attribute(self, instance):
+        if not reader_audience(self.context).curators:
+            return None
+        value = super().get_attribute(instance)
+        return value.get_username() if hasattr(value, "get_username") else value
 
 
 def _wrong_type(field: serializers.Field, value) -> str | None:

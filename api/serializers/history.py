@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers.fields import CuratorNameField
 from statements.history import HISTORY_TYPE_NAMES
 
 HISTORY_TYPES = [(name, name) for name in HISTORY_TYPE_NAMES.values()]
@@ -25,9 +26,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     history_type = serializers.ChoiceField(
         choices=HISTORY_TYPES, help_text="Whether the record was created, changed or deleted."
     )
-    history_user = serializers.CharField(
-        allow_null=True, help_text="Username of who made the change; null for commands and imports."
-    )
+    history_user = CuratorNameField(what="made the change")
     change_reason = serializers.CharField(
         allow_null=True, help_text="Why, when recorded: the command or import that made it, or a restore."
     )
@@ -48,8 +47,5 @@ class DeletedStatementSerializer(serializers.Serializer):
     speaker_as_written = serializers.CharField()
     source = serializers.IntegerField(source="source_id", allow_null=True, help_text="Id of the source.")
     deleted_at = serializers.DateTimeField(source="history_date")
-    deleted_by = serializers.SerializerMethodField(help_text="Username of who deleted it; null for commands.")
+    deleted_by = CuratorNameField(what="deleted it", source="history_user")
     history_id = serializers.IntegerField(help_text="The historical record of the deletion.")
-
-    def get_deleted_by(self, record) -> str | None:
-        return record.history_user.get_username() if record.history_user_id else None

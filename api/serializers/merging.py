@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.briefs import ActorBriefSerializer
-from api.serializers.fields import StrictInputMixin
+from api.serializers.fields import CuratorNameField, StrictInputMixin
 from statements.merging import merge_moved_counts
 from statements.models import Actor, ActorMerge
 
@@ -28,8 +28,8 @@ class ActorMergeSerializer(serializers.ModelSerializer):
         help_text='How many rows moved per relation ("statement.speaker": 3); ".dropped" counts links the kept '
         "actor already had, so only the duplicate's was removed."
     )
-    merged_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    undone_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    merged_by = CuratorNameField(what="merged the actors")
+    undone_by = CuratorNameField(what="undid the merge")
 
     class Meta:
         model = ActorMerge

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.links import api_links
+from api.links import reader_audience, represent_in_order
 from api.serializers.briefs import (
     ActorBriefSerializer,
     CommunicationBriefSerializer,
@@ -20,8 +20,9 @@ from api.serializers.briefs import (
     statement_brief,
     topic_brief,
 )
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from api.serializers.fields import CuratorNameField, EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
 from statements import selectors
+from statements.choices import CurationStatus
 from statements.models import Actor, Communication, Place, Position, Source, Statement, Topic
 
 TEXT_POSITION_SELECTOR = [("TextPositionSelector", "TextPositionSelector")]
@@ -113,13 +114,13 @@ class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
         queryset=Statement.objects.all(),
         required=False,
         allow_null=True,
-        help_text="The statement this one answers.",
+        help_text="The statement this one answers; null to readers who may not see that one (it is not verified).",
     )
     selectors = serializers.SerializerMethodField(
         help_text="The span as W3C Web Annotation selectors; null when the statement is not anchored."
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    created_by = CuratorNameField(what="created it")
+    updated_by = CuratorNameField(what="last changed it")
 
     class Meta:
         model = Statement
@@ -192,15 +193,20 @@ def represent_statements(statements, context: dict) -> list[dict]:
     Each embedded record is a dict made of the columns it shows; no serializer is built per record
     and no URL is reversed per record.
     """
-    ids = [row["id"] if isinstance(row, dict) else row.pk for row in statements]
-    rows = selectors.statement_rows(ids)
-    links = api_links(context)
-    return [statement_representation(rows[pk], links) for pk in ids if pk in rows]
+    audience = reader_audience(context)
+
+    def represent(row: dict, links) -> dict:
+        return statement_representation(row, links, audience)
+
+    return represent_in_order(statements, context, selectors.statement_rows, represent)
 
 
-def statement_representation(row: dict, links) -> dict:
-    """One statement as the API writes it (the fields of StatementSerializer), from `statement_rows`."""
+def statement_representation(row: dict, links, audience: selectors.Audience) -> dict:
+    """One statement as the API writes it (the fields of StatementSerializer), from `statement_rows`, as
+    `audience` may see it: the statement it answers only if they may see that one, curators' names only
+    to signed-in readers."""
     pk = row["id"]
+    answers_visible = audience.unreviewed or row["in_reply_to__status"] == CurationStatus.VERIFIED
     return {
         "id": pk,
         "api_url": links.detail("statement", pk),
@@ -234,13 +240,13 @@ def statement_representation(row: dict, links) -> dict:
         "topics": [topic_brief(links, *member) for member in row["topics"]],
         "mentioned_actors": [actor_brief(links, *member) for member in row["mentioned_actors"]],
         "mentioned_places": [place_brief(links, *member) for member in row["mentioned_places"]],
-        "in_reply_to": statement_brief(
-            links, row["in_reply_to_id"], row["in_reply_to__kind"], row["in_reply_to__text"]
-        ),
+        "in_reply_to": statement_brief(links, row["in_reply_to_id"], row["in_reply_to__kind"], row["in_reply_to__text"])
+        if answers_visible
+        else None,
         "created_at": iso_datetime(row["created_at"]),
         "updated_at": iso_datetime(row["updated_at"]),
-        "created_by": row["created_by__username"],
-        "updated_by": row["updated_by__username"],
+        "created_by": row["created_by__username"] if audience.curators else None,
+        "updated_by": row["updated_by__username"] if audience.curators else None,
     }
 
 

@@ -160,6 +160,8 @@ class Statement(StableKeyModel, DatedModel):
 
     class Meta:
         ordering = ["-date", "-id"]
+        # Readers without it see verified statements only (see statements.selectors.statements_visible_to).
+        permissions = [("view_unreviewed_statement", "Can view unreviewed (draft and rejected) statements")]
         # Lists are read newest first by DateKey, then id (see api.pagination): these indexes hand a page
         # of the whole archive, of one speaker or of a date range straight from the index, without a sort.
         indexes = [

@@ -10,8 +10,9 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.db import connection, connections, models, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
+from statements.choices import CurationStatus
 from statements.models import (
     Actor,
     Participation,
@@ -35,9 +36,15 @@ from statements.transfer.records import (
 
 
 def export_lines(
-    *, statuses: Iterable[str] | None = None, progress: Callable[[str, int], None] | None = None
+    *,
+    statuses: Iterable[str] | None = None,
+    public: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> Iterator[str]:
     """The file, line by line: the header, then every record (statements of the given statuses only).
+
+    `public` writes what the public may read: verified statements only, and a statement answering
+    one that is not verified written as answering none (`in_reply_to` null).
 
     Memory stays bounded by the chunk size: rows are read in chunks with their to-many parts
     fetched per chunk, never one query per row. On PostgreSQL, outside a transaction, the reading
@@ -46,19 +53,38 @@ def export_lines(
     """
     yield encode_line(HEADER)
     float_fields = {record_type.name: record_type.float_fields for record_type in RECORD_TYPES}
-    for record in export_records(statuses=statuses, progress=progress):
+    for record in export_records(statuses=statuses, public=public, progress=progress):
         yield encode_line(record, float_fields=float_fields[record["type"]])
 
 
-def export_size(*, statuses: Iterable[str] | None = None) -> int:
+def export_size(*, statuses: Iterable[str] | None = None, public: bool = False) -> int:
     """How many records an export of these statuses writes (for a progress bar): one count per type."""
-    total = 0
-    for record_type in RECORD_TYPES:
-        queryset = record_type.model._default_manager.all()
-        if record_type.model is Statement and statuses:
-            queryset = _statements_with_their_reply_targets(list(statuses))
-        total += queryset.count()
-    return total
+    return sum(_exported_rows(record_type, list(statuses or []), public).count() for record_type in RECORD_TYPES)
+
+
+def _exported_rows(record_type: RecordType, statuses: list[str], public: bool) -> models.QuerySet:
+    """The rows of a type that an export writes."""
+    if record_type.model is not Statement:
+        return record_type.model._default_manager.all()
+    if public:
+        return Statement.objects.filter(status=CurationStatus.VERIFIED)
+    if statuses:
+        return _statements_with_their_reply_targets(statuses)
+    return Statement.objects.all()
+
+
+def _exported_columns(record_type: RecordType, public: bool) -> list:
+    """What an export reads of a type's rows (`columns_of`); in a public export, the statement a
+    statement answers is read only when it is verified, since the statements that are not are left out."""
+    columns = columns_of(record_type)
+    if public and record_type.model is Statement:
+        position = len(columns) - len(record_type.references) + record_type.references.index("in_reply_to")
+        columns[position] = Case(
+            When(in_reply_to__status=CurationStatus.VERIFIED, then=columns[position]),
+            default=None,
+            output_field=models.TextField(),
+        )
+    return columns
 
 
 @contextmanager
@@ -80,11 +106,13 @@ def consistent_snapshot():
 
 
 def export_records(
-    *, statuses: Iterable[str] | None = None, progress: Callable[[str, int], None] | None = None
+    *,
+    statuses: Iterable[str] | None = None,
+    public: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every record in dependency order; `progress(type name, records so far)` is told after each chunk."""
-    statuses = list(statuses or [])
-    chunks = _read_chunks(statuses)
+    chunks = _read_chunks(list(statuses or []), public)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         chunks = _read_ahead(chunks)
     exported: dict[str, int] = {}
@@ -99,7 +127,9 @@ def export_records(
 READ_AHEAD_CHUNKS = 2
 
 
-def _read_chunks(statuses: list[str]) -> Iterator[tuple[RecordType, list[tuple], dict[str, dict[int, list]]]]:
+def _read_chunks(
+    statuses: list[str], public: bool
+) -> Iterator[tuple[RecordType, list[tuple], dict[str, dict[int, list]]]]:
     """Every type's rows in chunks, in export order, each with its to-many parts, in one consistent snapshot.
 
     A type without rows gives one empty chunk, so that progress hears of every type.
@@ -107,11 +137,10 @@ def _read_chunks(statuses: list[str]) -> Iterator[tuple[RecordType, list[tuple],
     keys = KeysById()
     with consistent_snapshot():
         for record_type in RECORD_TYPES:
-            queryset = record_type.model._default_manager.all()
-            if record_type.model is Statement and statuses:
-                queryset = _statements_with_their_reply_targets(statuses)
+            queryset = _exported_rows(record_type, statuses, public)
+            columns = _exported_columns(record_type, public)
             empty = True
-            for rows, members in _chunks_in_order(record_type, queryset, keys):
+            for rows, members in _chunks_in_order(record_type, queryset, columns, keys):
                 empty = False
                 yield record_type, rows, members
             if empty:
@@ -177,7 +206,7 @@ def _statements_with_their_reply_targets(statuses: list[str]) -> models.QuerySet
 
 
 def _chunks_in_order(
-    record_type: RecordType, queryset: models.QuerySet, keys: "KeysById"
+    record_type: RecordType, queryset: models.QuerySet, columns: list, keys: "KeysById"
 ) -> Iterator[tuple[list[tuple], dict[str, dict[int, list]]]]:
     """Rows as tuples of `columns_of(record_type)` with their to-many parts, in chunks, in dependency levels
     and by key within a level.
@@ -186,7 +215,6 @@ def _chunks_in_order(
     read as streams ordered by key, which the database sorts in one pass each, and merged here; the
     rows of later levels, few, are read by id.
     """
-    columns = columns_of(record_type)
     links = record_type.self_references
     roots = queryset.filter(**{f"{name}__isnull": True for name in links})
     members = _MemberStream(record_type, roots, keys)

@@ -75,9 +75,10 @@ def api_client():
 
 @pytest.fixture
 def curator(db, django_user_model):
-    """A user holding add, change, delete and view on every statements model, as the curator group will."""
+    """A user holding add, change, delete and view on every statements model, and seeing unreviewed statements."""
     user = django_user_model.objects.create_user("curator", "curator@example.org", "curator-password")
     codenames = [f"{action}_{model}" for model in CURATED_MODELS for action in ("add", "change", "delete", "view")]
+    codenames.append("view_unreviewed_statement")
     permissions = Permission.objects.filter(content_type__app_label="statements", codename__in=codenames)
     assert permissions.count() == len(codenames)
     user.user_permissions.set(permissions)

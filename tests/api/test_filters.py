@@ -140,7 +140,7 @@ def test_place_filter_includes_statements_said_in_a_communication_there(api_clie
     assert set(ids(response)) == {curated(Statement, "statement:s9").pk, statement.pk}
 
 
-def test_updated_since_returns_only_later_changes(api_client, demo_data):
+def test_updated_since_returns_only_later_changes(curator_client, demo_data):
     past = timezone.now() - datetime.timedelta(days=3)
     Statement.objects.update(updated_at=past)
     Communication.objects.update(updated_at=past)
@@ -152,10 +152,10 @@ def test_updated_since_returns_only_later_changes(api_client, demo_data):
     actor = curated(Actor, "actor:gpo")
     services.actor_update(actor=actor, description="Israel's press office.")
     since = (past + datetime.timedelta(days=1)).isoformat()
-    assert ids(api_client.get(f"{API}/statements/", {"updated_since": since})) == [statement.pk]
-    assert ids(api_client.get(f"{API}/communications/", {"updated_since": since})) == [communication.pk]
-    assert ids(api_client.get(f"{API}/actors/", {"updated_since": since})) == [actor.pk]
-    assert len(ids(api_client.get(f"{API}/statements/", {"updated_since": past.isoformat()}))) == 11
+    assert ids(curator_client.get(f"{API}/statements/", {"updated_since": since})) == [statement.pk]
+    assert ids(curator_client.get(f"{API}/communications/", {"updated_since": since})) == [communication.pk]
+    assert ids(curator_client.get(f"{API}/actors/", {"updated_since": since})) == [actor.pk]
+    assert len(ids(curator_client.get(f"{API}/statements/", {"updated_since": past.isoformat()}))) == 11
 
 
 @pytest.mark.parametrize(

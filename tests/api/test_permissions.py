@@ -210,3 +210,12 @@ def test_throttle_counts_start_fresh_in_each_test(api_client, db, settings):
     settings.API_THROTTLE_RATES = {"anon": "2/minute", "user": "1000/minute"}
     assert api_client.get(f"{API}/actors/").status_code == 200
     assert api_client.get(f"{API}/actors/").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["schema/", "docs/", "redoc/"])
+def test_the_schema_and_its_pages_need_a_login_when_anonymous_reading_is_off(settings, api_client, reader_client, page):
+    settings.API_ANONYMOUS_READ = False
+    assert api_client.get(f"{API}/{page}").status_code in {401, 403}
+    assert reader_client.get(f"{API}/{page}").status_code == 200
+    settings.API_ANONYMOUS_READ = True
+    assert api_client.get(f"{API}/{page}").status_code == 200

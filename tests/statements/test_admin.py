@@ -264,7 +264,7 @@ def test_bulk_status_actions(admin_client, admin_user, action, status):
 
 
 def test_bulk_verify_refuses_statements_without_a_speaker_and_changes_nothing(admin_client):
-    resolved = StatementFactory()
+    resolved = StatementFactory(status=CurationStatus.DRAFT)
     unresolved = StatementFactory(speaker=None, speaker_as_written="a senior official")
     response = admin_client.post(
         admin_url(Statement, "changelist"),

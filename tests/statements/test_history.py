@@ -150,9 +150,9 @@ def test_changing_to_many_members_through_a_service_is_recorded_with_the_new_mem
 
 def test_a_bulk_status_change_leaves_one_record_per_statement_with_the_user_and_its_members(curator):
     topic = TopicFactory()
-    chosen = [StatementFactory() for _ in range(3)]
+    chosen = [StatementFactory(status=CurationStatus.DRAFT) for _ in range(3)]
     chosen[0].topics.set([topic])
-    untouched = StatementFactory()
+    untouched = StatementFactory(status=CurationStatus.DRAFT)
 
     services.statements_set_status(
         statements=Statement.objects.filter(pk__in=[s.pk for s in chosen]), status=CurationStatus.VERIFIED, user=curator

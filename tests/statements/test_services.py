@@ -287,7 +287,7 @@ def test_statements_set_status_verifies_resolved_statements(django_user_model):
 
 
 def test_statements_set_status_refuses_to_verify_unresolved_speakers_and_changes_nothing():
-    resolved = StatementFactory()
+    resolved = StatementFactory(status=CurationStatus.DRAFT)
     unresolved = StatementFactory(speaker=None)
     before = rows(Statement)
     with pytest.raises(ValidationError) as excinfo:

@@ -194,6 +194,7 @@ def every_kind_of_field(db):
         extractor="quotes 1.2",
         speaker_proposed_name="An \u00e9lys\u00e9e adviser",
         extraction_digest="0" * 64,
+        status=CurationStatus.DRAFT,
     )
 
 
@@ -488,6 +489,25 @@ def test_a_status_filter_keeps_the_statements_replied_to(every_kind_of_field):
         statements and next(text for text in statements if text.startswith("Unicode")),
     }
     assert {record["type"] for record in records} >= {"actor", "source", "communication"}
+
+
+def test_a_public_export_has_verified_statements_only_and_no_reference_to_the_others(every_kind_of_field):
+    rejected = Statement.objects.get(text=REPLY)
+    answer = StatementFactory(text="a verified answer to a rejected quote", in_reply_to=rejected)
+    assert answer.status == CurationStatus.VERIFIED
+
+    exported = export_bytes(public=True)
+    records = [json.loads(line) for line in lines_of(exported)[1:]]
+    statements = {record["text"]: record for record in records if record["type"] == "statement"}
+
+    assert set(statements) == {QUOTE, answer.text}
+    assert {record["status"] for record in statements.values()} == {CurationStatus.VERIFIED}
+    assert statements[answer.text]["in_reply_to"] is None
+    assert transfer.export_size(public=True) == len(records)
+    # What the public gets stands on its own: it imports into an empty database.
+    wipe_domain()
+    import_bytes(exported)
+    assert set(Statement.objects.values_list("text", flat=True)) == {QUOTE, answer.text}
 
 
 def test_a_cycle_of_references_stops_the_export_naming_the_records(every_kind_of_field):

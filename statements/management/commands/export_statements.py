@@ -28,12 +28,22 @@ class Command(BaseCommand):
             help="Only statements of this curation status (repeat for several); the statements they reply to "
             "come too. Every other record is exported in full.",
         )
+        parser.add_argument(
+            "--public",
+            action="store_true",
+            help="What the public may read, as the API serves it to anonymous readers: verified statements only, "
+            "a statement answering one that is not verified written as answering none.",
+        )
 
     def handle(self, *args, **options):
         progress = None
         if options["verbosity"] >= 1:
-            progress = TransferProgress(self.stderr, "Exported", total=transfer.export_size(statuses=options["status"]))
-        lines = transfer.export_lines(statuses=options["status"], progress=progress)
+            progress = TransferProgress(
+                self.stderr,
+                "Exported",
+                total=transfer.export_size(statuses=options["status"], public=options["public"]),
+            )
+        lines = transfer.export_lines(statuses=options["status"], public=options["public"], progress=progress)
         try:
             if options["output"] is None:
                 for line in lines:
