@@ -5,23 +5,27 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format venv demo schema
+.PHONY: run test lint format venv dev demo schema
 
+# `venv` installs what serving needs (requirements.txt); `dev` adds the test and development tools.
 venv: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
 
-# Reinstall only when requirements.txt changes.
+# Reinstall only when the requirements change.
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 demo: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@if [ -n "$$DJANGO_SUPERUSER_USERNAME" ]; then \
-		$(BIN)/python manage.py createsuperuser --noinput 2>/dev/null \
-			&& echo "Created superuser $$DJANGO_SUPERUSER_USERNAME." \
-			|| echo "Superuser $$DJANGO_SUPERUSER_USERNAME already exists."; \
+		$(BIN)/python manage.py ensure_superuser; \
 	else \
 		echo "To log in to the admin, create a user: $(BIN)/python manage.py createsuperuser"; \
 		echo "(or set DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_EMAIL and DJANGO_SUPERUSER_PASSWORD before make run)"; \
@@ -42,17 +46,17 @@ node_modules/.installed: package.json package-lock.json
 
 # Tests run in parallel, one worker per core; PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= auto
-test: venv $(NODE_DEPS)
+test: dev $(NODE_DEPS)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Regenerate the committed OpenAPI schema after changing the API.
-schema: venv
+schema: dev
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file api/openapi.yaml
 
-lint: venv
+lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: venv
+format: dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

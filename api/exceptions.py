@@ -8,6 +8,7 @@ from django.db.models import ProtectedError, RestrictedError
 from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
 from rest_framework import exceptions, serializers, status
 
+from project.views import RETRY_AFTER_SECONDS, database_unavailable
 from statements.conflicts import RecordInUseError, StaleRecordError
 
 
@@ -27,6 +28,15 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    """The database cannot be reached (or, on SQLite, stayed locked): nothing was done; try again shortly."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is not reachable; try again shortly."
+    default_code = "service_unavailable"
+    wait = RETRY_AFTER_SECONDS
+
+
 def _dependents(error: ProtectedError | RestrictedError) -> str:
     objects = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
     counts = Counter(str(obj._meta.verbose_name_plural) for obj in objects)
@@ -34,9 +44,12 @@ def _dependents(error: ProtectedError | RestrictedError) -> str:
 
 
 class ExceptionHandler(StandardizedExceptionHandler):
-    """Turns domain errors into API errors: invalid fields 400, refused deletes 409, stale writes 412."""
+    """Turns domain errors into API errors: invalid fields 400, refused deletes 409, stale writes 412, the
+    database out of reach 503 with Retry-After."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if database_unavailable(exc):
+            return DatabaseUnavailable()
         if isinstance(exc, StaleRecordError):
             return PreconditionFailed(stale_record_detail(exc.instance, exc.current_version))
         if isinstance(exc, RecordInUseError):

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
@@ -10,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -463,6 +465,23 @@ class TokenView(ObtainAuthToken):
 
     parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        # A token is a login: earlier failed attempts are forgotten (django-axes) and last_login is kept.
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
+        return Response({"token": token.key})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # django-axes marks a locked-out login on the request it was given, here the REST framework's;
+        # its middleware, which answers 429, reads Django's.
+        if getattr(request, "axes_locked_out", False):
+            request._request.axes_locked_out = True
+            request._request.axes_credentials = getattr(request, "axes_credentials", None)
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 @csrf_exempt  # An API client posting to a wrong address should get the JSON 404, not Django's CSRF page.
