@@ -2,12 +2,15 @@
 
 from collections import Counter
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
 from rest_framework import exceptions, serializers, status
 
+from api.parsers import RequestTooLarge
 from project.views import RETRY_AFTER_SECONDS, database_unavailable
 from statements.conflicts import RecordInUseError, StaleRecordError
 
@@ -50,6 +53,10 @@ class ExceptionHandler(StandardizedExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if database_unavailable(exc):
             return DatabaseUnavailable()
+        if isinstance(exc, RequestDataTooBig):
+            # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE when the REST framework reads it, before
+            # the project's parser can; the answer is the same.
+            return RequestTooLarge(f"The request body is over the limit of {settings.API_MAX_REQUEST_BYTES} bytes.")
         if isinstance(exc, StaleRecordError):
             return PreconditionFailed(stale_record_detail(exc.instance, exc.current_version))
         if isinstance(exc, RecordInUseError):

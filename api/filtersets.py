@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
+from api.serializers.fields import in_utc
 from statements.choices import (
     ActorKind,
     CommunicationKind,
@@ -119,6 +120,10 @@ class IdsField(django_filters.fields.ModelMultipleChoiceField):
     """
 
     def _check_values(self, value) -> list[int]:
+        if len(value) > settings.API_MAX_LIST_ITEMS:
+            raise forms.ValidationError(
+                f"Give at most {settings.API_MAX_LIST_ITEMS} values (this gives {len(value)}).", code="max_items"
+            )
         for key in value:
             if not isinstance(key, str) or not ID_RE.fullmatch(key):
                 raise forms.ValidationError(
@@ -251,8 +256,25 @@ class DateKeyRangeFilter(django_filters.DateFromToRangeFilter):
         return qs.alias(date_key=DateKey()).filter(date__isnull=False, **bounds)
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 timestamp, moved to UTC: any offset ISO 8601 allows, and a clear error outside years 1 to 9999."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if cleaned is None:
+            return None
+        try:
+            return in_utc(cleaned)
+        except ValueError as error:
+            raise forms.ValidationError(f"Enter a valid date/time: {error}.", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 def _updated_since() -> django_filters.IsoDateTimeFilter:
-    return django_filters.IsoDateTimeFilter(
+    return UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only records changed at or after this time (ISO 8601), for incremental sync.",

@@ -22,6 +22,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from api.serializers.fields import in_utc
 from statements.models.base import DateKey
 from statements.search import SEARCH_RANK
 
@@ -120,8 +121,11 @@ def _cursor_value(queryset: QuerySet, key: SortKey, value):
     converted = field.to_python(value)
     if isinstance(converted, int) and not -MAX_INTEGER <= converted <= MAX_INTEGER:
         raise ValueError(f"{key.name}: out of range")
-    if isinstance(converted, datetime.datetime) and converted.tzinfo is None:
-        raise ValueError(f"{key.name}: a timestamp without its time zone")
+    if isinstance(converted, datetime.datetime):
+        try:
+            return in_utc(converted)
+        except ValueError as error:
+            raise ValueError(f"{key.name}: {error}") from None
     return converted
 
 

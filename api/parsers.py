@@ -1,5 +1,7 @@
 """Request body parsing: JSON only, with a size limit."""
 
+import io
+
 from django.conf import settings
 from rest_framework import exceptions, parsers, status
 
@@ -21,4 +23,15 @@ class BoundedJSONParser(parsers.JSONParser):
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
         if declared and declared.isdigit() and int(declared) > limit:
             raise RequestTooLarge(f"The request body is over the limit of {limit} bytes.")
-        return super().parse(stream, media_type, parser_context)
+        body = stream.read()
+        if declared and declared.isdigit() and len(body) < int(declared):
+            # The client gave up (or lied) before sending the whole body: acting on a part of it would
+            # commit a request its client thinks failed, and its retry would do it twice.
+            raise exceptions.ParseError(
+                f"The request body ended after {len(body)} of the {declared} bytes its Content-Length announced."
+            )
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            # Python's JSON reader recurses once per level; thousands of nested brackets exhaust the stack.
+            raise exceptions.ParseError("JSON parse error - the document is nested too deeply.") from None

@@ -1,5 +1,6 @@
 """OpenAPI generation: error responses documented on every operation from one shared component."""
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
@@ -136,6 +137,22 @@ def postprocess_parameter_enums(result, generator, **kwargs):
                 names = names_by_values.get(frozenset(schema["items"]["enum"]), [])
                 if len(names) == 1:
                     schema["items"] = {"$ref": f"#/components/schemas/{names[0]}"}
+    return result
+
+
+def postprocess_list_limits(result, generator, **kwargs):
+    """Every array a request body or query may carry says its limit (API_MAX_LIST_ITEMS), as the API enforces it."""
+    limit = settings.API_MAX_LIST_ITEMS
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            for prop in component.get("properties", {}).values():
+                if prop.get("type") == "array" and not prop.get("readOnly"):
+                    prop["maxItems"] = min(prop.get("maxItems", limit), limit)
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and parameter.get("schema", {}).get("type") == "array":
+                    parameter["schema"]["maxItems"] = limit
     return result
 
 

@@ -101,8 +101,14 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         serializer.instance = self.unrestricted_queryset().get(pk=record.pk)
 
     def perform_update(self, serializer):
+        expected_version = self.if_match_version(serializer.instance)
+        if not services.record_would_change(serializer.instance, serializer.validated_data):
+            # Nothing to write (an empty PATCH, read-only fields only, the values stored already): no new
+            # version, no history entry. The record is answered as it stands.
+            serializer.instance = self.unrestricted_queryset().get(pk=serializer.instance.pk)
+            return
         arguments = {self.instance_argument: serializer.instance, **serializer.validated_data}
-        arguments["expected_version"] = self.if_match_version(serializer.instance)
+        arguments["expected_version"] = expected_version
         record = type(self).update_service(**arguments, **self.service_arguments())
         serializer.instance = self.unrestricted_queryset().get(pk=record.pk)
 

@@ -215,6 +215,9 @@ def start_server(database_url: str, port: int) -> subprocess.Popen:
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-only-secret-key-benchmark-only-secret-key",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on loopback, as behind the proxy that ends TLS.
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
         # One client sends thousands of requests a minute; the throttles still run, at a rate it cannot reach.
         "API_THROTTLE_ANON": "10000000/minute",
         "API_THROTTLE_USER": "10000000/minute",

@@ -248,6 +248,8 @@ API_DEFAULT_PAGE_SIZE = int(os.environ.get("API_DEFAULT_PAGE_SIZE", "50"))
 API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
 # Searches ordered by relevance rank the newest this many matches (ranking reads every match ranked).
 API_SEARCH_RANK_WINDOW = int(os.environ.get("API_SEARCH_RANK_WINDOW", "10000"))
+# The most items any list in a request may have (aliases, topics, addressees, participants, filter values…).
+API_MAX_LIST_ITEMS = int(os.environ.get("API_MAX_LIST_ITEMS", "100"))
 API_MAX_REQUEST_BYTES = int(os.environ.get("API_MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))
 API_THROTTLE_RATES = {
     "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
@@ -313,6 +315,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.postprocess_parameter_enums",
+        "api.schema.postprocess_list_limits",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "statements.choices.ActorKind",

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import OuterRef
 from django.utils import timezone
@@ -68,6 +68,36 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk: Any = None)
     while candidate in taken:
         candidate, counter = f"{base}-{counter}", counter + 1
     return candidate
+
+
+def record_would_change(instance: models.Model, changes: dict[str, Any]) -> bool:
+    """Whether an update with these values would change the stored record.
+
+    A write that changes nothing is no write: no new version, no history entry, no 412 for the
+    next writer. Fields, to-one relations and to-many relations (compared as sets of members) are
+    compared with what is stored; any other value (aliases, participants) counts as a change.
+    """
+    for name, value in changes.items():
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            return True
+        if field.many_to_many:
+            if value is not None and not all(isinstance(member, models.Model) for member in value):
+                return True  # Members with more than themselves (participants and their roles).
+            # None leaves a to-many relation as it is (see _set_relations).
+            if value is not None and set(getattr(instance, name).values_list("pk", flat=True)) != {
+                member.pk for member in value
+            }:
+                return True
+        elif field.concrete:
+            stored = getattr(instance, field.attname)
+            given = value.pk if isinstance(value, models.Model) else value
+            if stored != given:
+                return True
+        else:
+            return True
+    return False
 
 
 def _update_fields(instance: models.Model, fields: dict[str, Any]) -> None:

@@ -26,6 +26,13 @@ _PUNCTUATION_FOLDS = str.maketrans(
 )
 
 
+def normalize_text(text: str) -> str:
+    """A document's or a quote's text as it is stored: line breaks as "\n" (not "\r\n" or "\r", as pasted
+    from Windows or old Mac text) and Unicode in composed form (NFC). Offsets, hashes and matches are
+    taken on this form, so the same words are the same text whichever way they were sent."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def normalize_name(name: str) -> str:
     """Fold a name for matching: case-, accent-, apostrophe- and whitespace-insensitive."""
     folded = name.translate(_PUNCTUATION_FOLDS)

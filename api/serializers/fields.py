@@ -1,11 +1,14 @@
 """Relation fields that read as embedded summaries and write as ids; strict JSON input types."""
 
+import datetime
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from api.links import reader_audience
 
@@ -26,6 +29,37 @@ class EmbeddedRelatedField(serializers.PrimaryKeyRelatedField):
 
     def to_representation(self, value):
         return self.brief_serializer_class(value, context=self.context).data
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        # As PrimaryKeyRelatedField.many_init, with a list field that finds every id in one query.
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
+        return RelatedIdsField(**list_kwargs)
+
+
+class RelatedIdsField(serializers.ManyRelatedField):
+    """A list of related records written as their ids, all looked up in one query (DRF makes one per id)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str | Mapping) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        data = list(data)
+        if not self.allow_empty and not data:
+            self.fail("empty")
+        relation = self.child_relation
+        ids = []
+        for value in data:
+            try:
+                ids.append(int(value))
+            except (TypeError, ValueError):
+                relation.fail("incorrect_type", data_type=type(value).__name__)
+        # An id beyond a 64-bit key names no record; the database would refuse to compare with it.
+        found = relation.get_queryset().in_bulk({pk for pk in ids if 0 < pk < 2**63})
+        for pk in ids:
+            if pk not in found:
+                relation.fail("does_not_exist", pk_value=pk)
+        return [found[pk] for pk in ids]
 
 
 class EmbeddedRelatedFieldSchema(OpenApiSerializerFieldExtension):
@@ -65,7 +99,7 @@ def _wrong_type(field: serializers.Field, value) -> str | None:
         return None if isinstance(value, bool) else "Must be true or false."
     if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
         return None if isinstance(value, int) and not isinstance(value, bool) else "A whole number is required."
-    if isinstance(field, serializers.ListField | serializers.ManyRelatedField | serializers.ListSerializer):
+    if isinstance(field, LIST_FIELDS):
         if not isinstance(value, list):
             return f"Expected a list of items but got type {type(value).__name__!r}."
         child = getattr(field, "child", None) or getattr(field, "child_relation", None)
@@ -96,14 +130,42 @@ class StrictInputMixin:
         if isinstance(data, Mapping):
             errors = {}
             for field in self._writable_fields:
-                if field.field_name in data and (problem := _wrong_type(field, data[field.field_name])):
+                if field.field_name not in data:
+                    continue
+                value = data[field.field_name]
+                if problem := _wrong_type(field, value) or _too_long(field, value):
                     errors[field.field_name] = [problem]
             if errors:
                 raise serializers.ValidationError(errors, code="invalid")
         return super().to_internal_value(data)
 
 
+def _too_long(field: serializers.Field, value) -> str | None:
+    """Why a list is refused for its length before any of its items is looked at, or None.
+
+    Every list a request may carry is bounded, so that no request carries unbounded work.
+    """
+    limit = settings.API_MAX_LIST_ITEMS
+    if isinstance(field, LIST_FIELDS) and isinstance(value, list) and len(value) > limit:
+        return f"Ensure this field has no more than {limit} items (it has {len(value)})."
+    return None
+
+
+LIST_FIELDS = (serializers.ListField, serializers.ManyRelatedField, serializers.ListSerializer)
+
+
 # Plain values as the serializer fields write them, for the read paths that build representations by hand.
+
+
+def in_utc(value: datetime.datetime) -> datetime.datetime:
+    """A timestamp with its time zone moved to UTC, which every database stores and compares; ValueError
+    when it falls outside years 1 to 9999 there (9999-12-31T23:00-12:00), or has no time zone."""
+    if value.tzinfo is None:
+        raise ValueError("a timestamp without its time zone")
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError("a timestamp outside the years 1 to 9999 in UTC") from None
 
 
 def iso_date(value) -> str | None:

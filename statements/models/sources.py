@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from statements.choices import SourceKind
 from statements.models.base import DatedModel, StableKeyModel, choices_constraint, edit_history
+from statements.text import normalize_text
 
 language_tag_validator = RegexValidator(
     regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z",
@@ -84,6 +85,7 @@ class Source(StableKeyModel, DatedModel):
             self.url = None
         if not self.body or not self.body.strip():
             raise ValidationError({"body": "A source needs its text."})
+        self.body = normalize_text(self.body)
         self.content_hash = content_hash_of(self.body)
         stored_hash = self.pk and Source.objects.filter(pk=self.pk).values_list("content_hash", flat=True).first()
         if stored_hash is not None and stored_hash != self.content_hash:
@@ -100,6 +102,7 @@ class Source(StableKeyModel, DatedModel):
             )
 
     def save(self, *args, **kwargs):
-        # The hash is derived from the body: keep it right whatever path saves the row.
+        # The hash is derived from the body: keep both right whatever path saves the row.
+        self.body = normalize_text(self.body)
         self.content_hash = content_hash_of(self.body)
         super().save(*args, **kwargs)

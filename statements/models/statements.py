@@ -16,6 +16,7 @@ from statements.models.base import (
     edit_history,
     refuse_reference_cycle,
 )
+from statements.text import normalize_text
 
 
 class Statement(StableKeyModel, DatedModel):
@@ -217,6 +218,8 @@ class Statement(StableKeyModel, DatedModel):
 
     def clean(self):
         super().clean()
+        # The text is compared with the stored source body, which is normalised the same way.
+        self.text = normalize_text(self.text)
         self.text = self.text.strip() if self.kind != StatementKind.DIRECT_QUOTE else self.text
         if not self.text.strip():
             raise ValidationError({"text": "A statement needs its text."})

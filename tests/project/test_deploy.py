@@ -147,3 +147,20 @@ def test_probes_and_the_api_answer_in_production(production_server):
     assert status == 200
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])
+
+
+def test_a_request_whose_client_gives_up_mid_body_is_refused(production_server):
+    host, port = production_server.removeprefix("http://").split(":")
+    body = b'{"username": "nobody", "password": "x"}'
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(
+            b"POST /api/v1/auth/token/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body) + 100}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+        connection.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert b"Content-Length" in answer
