@@ -128,7 +128,7 @@ class StrictInputMixin:
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            errors = {}
+            errors = self._unwritable(data)
             for field in self._writable_fields:
                 if field.field_name not in data:
                     continue
@@ -138,6 +138,21 @@ class StrictInputMixin:
             if errors:
                 raise serializers.ValidationError(errors, code="invalid")
         return super().to_internal_value(data)
+
+    def _unwritable(self, data: Mapping) -> dict[str, list[str]]:
+        """Keys a client may not send: read-only fields, and names no field has (a typo would else be
+        dropped silently and the client believe it had set something)."""
+        writable = {field.field_name for field in self._writable_fields}
+        read_only = {name for name, field in self.fields.items() if field.read_only}
+        errors = {}
+        for key in data:
+            if key in writable:
+                continue
+            if key in read_only:
+                errors[key] = ["This field is read-only; it cannot be set."]
+            else:
+                errors[key] = ["No such field."]
+        return errors
 
 
 def _too_long(field: serializers.Field, value) -> str | None:

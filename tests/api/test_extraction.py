@@ -101,7 +101,8 @@ def test_confidence_and_extractor_cannot_be_written(curator_client):
     )
 
     stored = Statement.objects.get(pk=statement["id"])
-    assert response.status_code == 200, response.json()
+    assert response.status_code == 400
+    assert {error["attr"] for error in response.json()["errors"]} == {"confidence", "extractor"}
     assert (stored.confidence, stored.extractor) == (statement["confidence"], statement["extractor"])
 
 

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from schemathesis.specs.openapi.checks import ignored_auth
 
 COMMITTED_SCHEMA = Path(settings.BASE_DIR) / "api" / "openapi.yaml"
 
@@ -66,6 +67,51 @@ def token(demo_data, superuser, settings, test_transaction_kept_open):
 )
 def test_api_conforms_to_its_schema(case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}"})
+
+
+@pytest.fixture(params=["anonymous", "without permissions"])
+def audience_headers(request, demo_data, django_user_model, settings, test_transaction_kept_open):
+    """Headers of a reader who may not write: no credentials, or a token of a user without permissions."""
+    settings.API_THROTTLE_RATES = {}
+    if request.param == "anonymous":
+        return {}
+    reader = django_user_model.objects.create_user("reader", "reader@example.org", "reader-password")
+    return {"Authorization": f"Token {Token.objects.create(user=reader).key}"}
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_api_conforms_to_its_schema_for_readers_who_may_not_write(case, audience_headers):
+    case.call_and_validate(headers=audience_headers)
+
+
+def test_api_conforms_to_its_schema_in_sequences_of_calls(token):
+    """The stateful phase: calls chained by the links Schemathesis infers (create, then read, change and
+    delete what was created), every check on every response."""
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Token {token}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            # Every call here carries the token, which the check for ignored credentials reads as a
+            # forged one; the calls without a token run above, per operation.
+            case.validate_response(response, excluded_checks=[ignored_auth], transport_kwargs=kwargs)
+
+    Workflow.run(
+        settings=hypothesis_settings(
+            max_examples=25,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
 
 
 # Regressions for what the run above found, kept as plain examples.

@@ -36,8 +36,12 @@ def test_create_source(curator_client):
         "date": "2024-02-12",
         "date_precision": "week",
         "language": "en",
-        "content_hash": "forged",
     }
+    # The hash is the server's to compute: sending one is refused, naming it, and stores nothing.
+    forged = curator_client.post(f"{API}/sources/", payload | {"content_hash": "forged"}, format="json")
+    assert forged.status_code == 400
+    assert error_attrs(forged) == {"content_hash"}
+    assert not Source.objects.exists()
     response = curator_client.post(f"{API}/sources/", payload, format="json")
     assert response.status_code == 201, response.json()
     source = Source.objects.get(pk=response.json()["id"])
