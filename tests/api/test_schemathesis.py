@@ -57,14 +57,17 @@ def token(demo_data, superuser, settings, test_transaction_kept_open):
     return Token.objects.create(user=superuser).key
 
 
+#: Repeatable runs, as slow as the app needs. The database fixture is per test, not per example: examples of
+#: one operation share it, on purpose.
+REPEATABLE = {
+    "deadline": None,
+    "derandomize": True,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+}
+
+
 @schema.parametrize()
-@hypothesis_settings(
-    max_examples=10,
-    deadline=None,
-    derandomize=True,
-    # The database fixture is per test, not per example: examples of one operation share it, on purpose.
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@hypothesis_settings(max_examples=10, **REPEATABLE)
 def test_api_conforms_to_its_schema(case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}"})
 
@@ -80,12 +83,7 @@ def audience_headers(request, demo_data, django_user_model, settings, test_trans
 
 
 @schema.parametrize()
-@hypothesis_settings(
-    max_examples=3,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@hypothesis_settings(max_examples=3, **REPEATABLE)
 def test_api_conforms_to_its_schema_for_readers_who_may_not_write(case, audience_headers):
     case.call_and_validate(headers=audience_headers)
 
@@ -105,11 +103,7 @@ def test_api_conforms_to_its_schema_in_sequences_of_calls(token):
 
     Workflow.run(
         settings=hypothesis_settings(
-            max_examples=25,
-            stateful_step_count=6,
-            deadline=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
+            max_examples=25, stateful_step_count=6, **(REPEATABLE | {"suppress_health_check": list(HealthCheck)})
         )
     )
 
