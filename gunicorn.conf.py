@@ -6,6 +6,11 @@ reverse proxy (see the README's Deploy section).
 
 import os
 
+from project import gunicorn_errors
+
+# gunicorn's own refusals (request line too long…) answer in the API's JSON error shape.
+gunicorn_errors.install()
+
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Threads answer the API's I/O-bound requests (waiting on the database); processes use the cores.
 worker_class = "gthread"

@@ -103,6 +103,10 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return None
 
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
+        if status_code == "414":
+            # Lists take many filter values; a request line over 8,190 bytes is refused by the server itself
+            # (project/gunicorn_errors.py), in the same error shape.
+            return self.method == "GET" and self._is_list_view()
         if status_code == "412" and self._conditional_record_action() not in PRECONDITION_HEADERS:
             return False
         if status_code in WRITE_ONLY_ERRORS and self.method not in {"POST", "PUT", "PATCH", "DELETE"}:

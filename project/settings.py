@@ -281,7 +281,7 @@ REST_FRAMEWORK = {
 }
 
 _ERROR_RESPONSE = "api.serializers.errors.ErrorResponseSerializer"
-_ERROR_STATUS_CODES = ["400", "401", "403", "404", "405", "406", "409", "412", "413", "415", "429"]
+_ERROR_STATUS_CODES = ["400", "401", "403", "404", "405", "406", "409", "412", "413", "414", "415", "429"]
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "api.exceptions.ExceptionHandler",
     # Unhandled exceptions keep the API's error shape in development too.

@@ -1,5 +1,6 @@
 """The project as the README's Deploy section runs it: settings checked, static files served, probes answered."""
 
+import json
 import os
 import re
 import secrets
@@ -164,3 +165,13 @@ def test_a_request_whose_client_gives_up_mid_body_is_refused(production_server):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
     assert b"Content-Length" in answer
+
+
+def test_a_request_line_over_the_server_limit_is_414_in_the_error_shape(production_server):
+    values = "&".join(f"speaker={number}" for number in range(1, 1200))
+    status, headers, body = fetch(f"{production_server}/api/v1/statements/?{values}")
+    assert status == 414
+    assert headers["Content-Type"] == "application/json"
+    error = json.loads(body)
+    assert error["type"] == "client_error"
+    assert error["errors"][0]["code"] == "request_line_too_long"
