@@ -20,6 +20,7 @@ from statements.models import (
 )
 from statements.models.base import DatedModel
 from statements.models.sources import content_hash_of
+from statements.text import normalize_text
 from statements.transfer.bulk import FieldChecks, TableWriter, ids_by_key, stored_rows
 from statements.transfer.exporting import stored_records
 from statements.transfer.records import (
@@ -359,7 +360,11 @@ class _Importer:
             try:
                 shape.checks.clean(instance)
                 _clean_record(instance)
-                if model is Source and instance.content_hash != item.values["content_hash"]:
+                # The hash a file gives is of its body as written there, which may be before normalisation.
+                if model is Source and item.values["content_hash"] not in {
+                    instance.content_hash,
+                    content_hash_of(item.values["body"]),
+                }:
                     raise ValidationError({"content_hash": "does not match the body (SHA-256 of its UTF-8 text)"})
                 aliases = [record_type.alias_model(name=name) for name in item.aliases] if item.aliases else []
                 for alias in aliases:
@@ -594,6 +599,7 @@ def _clean_record(instance: models.Model) -> None:
             instance.url = None
         if not instance.body.strip():
             raise ValidationError({"body": "A source needs its text."})
+        instance.body = normalize_text(instance.body)
         instance.content_hash = content_hash_of(instance.body)
         return
     instance.clean()

@@ -1,6 +1,7 @@
 """Bulk export and import: byte-identical round trips, line-numbered rejections that write nothing, history."""
 
 import datetime
+import hashlib
 import decimal
 import io
 import json
@@ -637,3 +638,22 @@ def test_an_export_outside_a_transaction_reads_ahead_in_a_thread_and_writes_the_
     next(lines), next(lines)
     lines.close()
     assert threading.active_count() == threads_before
+
+
+def test_a_source_body_from_elsewhere_is_stored_normalised(db):
+    source = SourceFactory(body="First line.\nSecond line, caf\u00e9.")
+    exported = export_bytes()
+    wipe_domain()
+    raw = "First line.\r\nSecond line, cafe\u0301."
+    lines = []
+    for line in lines_of(exported):
+        record = json.loads(line)
+        if record.get("type") == "source":
+            record["body"] = raw
+            record["content_hash"] = hashlib.sha256(raw.encode()).hexdigest()
+            line = json.dumps(record) + "\n"
+        lines.append(line)
+    import_bytes("".join(lines).encode())
+    stored = Source.objects.get(uuid=source.uuid)
+    assert stored.body == "First line.\nSecond line, caf\u00e9."
+    assert stored.content_hash == hashlib.sha256(stored.body.encode()).hexdigest()
