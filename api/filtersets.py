@@ -63,6 +63,21 @@ class FilterSet(django_filters.FilterSet):
             form_class = FilterSet._form_classes[type(self)] = super().get_form_class()
         return form_class
 
+    @classmethod
+    def parameters(cls) -> frozenset[str]:
+        """The query parameters the filter set reads (a range filter reads `<name>_after` and `<name>_before`)."""
+        names = FilterSet._parameters.get(cls)
+        if names is None:
+            form = cls().form
+            names = set()
+            for name, field in form.fields.items():
+                suffixes = getattr(field.widget, "suffixes", None) or [None]
+                names.update(name if suffix is None else f"{name}_{suffix}" for suffix in suffixes)
+            names = FilterSet._parameters[cls] = frozenset(names)
+        return names
+
+    _parameters: dict[type, frozenset[str]] = {}
+
     def filter_queryset(self, queryset):
         given = set(self.data)
         for name, value in self.form.cleaned_data.items():

@@ -14,15 +14,17 @@ from rest_framework import status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from api.exceptions import PreconditionFailed, stale_record_detail
 from api.filtersets import (
     ActorFilterSet,
     ActorMergeFilterSet,
     CommunicationFilterSet,
+    OrderingFilter,
     PlaceFilterSet,
     PositionFilterSet,
     SourceFilterSet,
@@ -89,7 +91,25 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         # A record's address names it: list filters in its query string do not apply (nor cost a form).
         if self.action in RECORD_ACTIONS | WRITE_ACTIONS:
             return queryset
+        self.refuse_unknown_parameters()
         return super().filter_queryset(queryset)
+
+    def refuse_unknown_parameters(self) -> None:
+        """A list refuses query parameters it does not read, naming them and what it reads instead: a
+        misspelt or invented filter (`?speaker__name=…`) would else be ignored and everything listed."""
+        filterset_class = getattr(self, "filterset_class", None)
+        known = set(filterset_class.parameters()) if filterset_class is not None else set()
+        paginator = self.paginator
+        for attribute in ("cursor_query_param", "page_query_param", "page_size_query_param", "ordering_query_param"):
+            if getattr(paginator, attribute, None):
+                known.add(getattr(paginator, attribute))
+        if getattr(self, "ordering_fields", None) is not None or OrderingFilter in self.filter_backends:
+            known.add("ordering")
+        known.add(api_settings.URL_FORMAT_OVERRIDE or "format")
+        unknown = sorted(set(self.request.query_params) - known)
+        if unknown:
+            takes = ", ".join(sorted(known))
+            raise ValidationError({name: [f"Unknown parameter. This list takes: {takes}."] for name in unknown})
 
     def service_arguments(self) -> dict[str, Any]:
         """Arguments every service call of this resource gets besides the validated data: who is writing."""

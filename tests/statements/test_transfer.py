@@ -1,8 +1,8 @@
 """Bulk export and import: byte-identical round trips, line-numbered rejections that write nothing, history."""
 
 import datetime
-import hashlib
 import decimal
+import hashlib
 import io
 import json
 import threading
