@@ -260,7 +260,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_REQUEST_BYTES + 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenOrBearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ModelPermissionsOrConfiguredAnonymousRead"],
@@ -302,7 +302,7 @@ SPECTACULAR_SETTINGS = {
     # The schema and its pages are read as the API is: by anyone, or with API_ANONYMOUS_READ=0 by signed-in users.
     "SERVE_PERMISSIONS": ["api.permissions.ConfiguredAnonymousRead"],
     "SERVE_AUTHENTICATION": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenOrBearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
