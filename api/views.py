@@ -160,6 +160,11 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         if header is None or header.strip() == "*":
             return None
         if not etag_listed(header, record_etag(record)):
+            if header.strip().isdigit():
+                raise PreconditionFailed(
+                    f'An ETag is quoted: send If-Match: "{header.strip()}" (the record is at version '
+                    f'{record.version}, ETag "{record.version}"); nothing was changed.'
+                )
             # Malformed and weak tags never match: RFC 9110 compares If-Match strongly.
             raise PreconditionFailed(stale_record_detail(record, record.version))
         return record.version

@@ -58,6 +58,7 @@ class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id",
             "api_url",
             "uuid",
+            "version",
             "kind",
             "name",
             "slug",
@@ -70,7 +71,7 @@ class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["uuid", "created_at", "updated_at"]
+        read_only_fields = ["uuid", "version", "created_at", "updated_at"]
         list_serializer_class = ActorListSerializer
 
     def to_representation(self, actor: Actor) -> dict:
@@ -83,6 +84,7 @@ class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id": actor.pk,
             "api_url": links.detail("actor", actor.pk),
             "uuid": str(actor.uuid),
+            "version": actor.version,
             "kind": actor.kind,
             "name": actor.name,
             "slug": actor.slug,

@@ -78,6 +78,7 @@ class CommunicationSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id",
             "api_url",
             "uuid",
+            "version",
             "kind",
             "title",
             "summary",
@@ -96,7 +97,7 @@ class CommunicationSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         list_serializer_class = CommunicationListSerializer
-        read_only_fields = ["uuid", "created_at", "updated_at"]
+        read_only_fields = ["uuid", "version", "created_at", "updated_at"]
 
     def to_representation(self, instance):
         return represent_communications([instance], self.context)[0]
@@ -124,6 +125,7 @@ def communication_representation(row: dict, links) -> dict:
         "id": pk,
         "api_url": links.detail("communication", pk),
         "uuid": str(row["uuid"]),
+        "version": row["version"],
         "kind": row["kind"],
         "title": row["title"],
         "summary": row["summary"],

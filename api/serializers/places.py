@@ -41,6 +41,7 @@ class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id",
             "api_url",
             "uuid",
+            "version",
             "name",
             "slug",
             "kind",
@@ -52,7 +53,7 @@ class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["uuid", "created_at", "updated_at"]
+        read_only_fields = ["uuid", "version", "created_at", "updated_at"]
         list_serializer_class = PlaceListSerializer
 
     def to_representation(self, place: Place) -> dict:
@@ -66,6 +67,7 @@ class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id": place.pk,
             "api_url": links.detail("place", place.pk),
             "uuid": str(place.uuid),
+            "version": place.version,
             "name": place.name,
             "slug": place.slug,
             "kind": place.kind,

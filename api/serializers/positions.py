@@ -29,6 +29,7 @@ class PositionSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id",
             "api_url",
             "uuid",
+            "version",
             "actor",
             "title",
             "organization",
@@ -38,7 +39,7 @@ class PositionSerializer(StrictInputMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["uuid", "created_at", "updated_at"]
+        read_only_fields = ["uuid", "version", "created_at", "updated_at"]
 
     def to_representation(self, position: Position) -> dict:
         links = api_links(self.context)
@@ -46,6 +47,7 @@ class PositionSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id": position.pk,
             "api_url": links.detail("position", position.pk),
             "uuid": str(position.uuid),
+            "version": position.version,
             "actor": brief_of(links, position.actor, actor_brief, "name", "kind"),
             "title": position.title,
             "organization": brief_of(links, position.organization, actor_brief, "name", "kind"),

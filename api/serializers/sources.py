@@ -39,6 +39,7 @@ class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id",
             "api_url",
             "uuid",
+            "version",
             "kind",
             "title",
             "url",
@@ -54,7 +55,7 @@ class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["uuid", "content_hash", "created_at", "updated_at"]
+        read_only_fields = ["uuid", "version", "content_hash", "created_at", "updated_at"]
         list_serializer_class = SourceListSerializer
 
     def to_representation(self, source: Source) -> dict:
@@ -67,6 +68,7 @@ class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id": source.pk,
             "api_url": links.detail("source", source.pk),
             "uuid": str(source.uuid),
+            "version": source.version,
             "kind": source.kind,
             "title": source.title,
             "url": source.url,

@@ -128,6 +128,7 @@ class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id",
             "api_url",
             "uuid",
+            "version",
             "kind",
             "text",
             "status",
@@ -159,6 +160,7 @@ class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
         list_serializer_class = StatementListSerializer
         read_only_fields = [
             "uuid",
+            "version",
             "confidence",
             "extractor",
             "speaker_proposed_name",
@@ -211,6 +213,7 @@ def statement_representation(row: dict, links, audience: selectors.Audience) -> 
         "id": pk,
         "api_url": links.detail("statement", pk),
         "uuid": str(row["uuid"]),
+        "version": row["version"],
         "kind": row["kind"],
         "text": row["text"],
         "status": row["status"],

@@ -22,8 +22,19 @@ class TopicSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Topic
-        fields = ["id", "api_url", "uuid", "slug", "name", "description", "parent", "created_at", "updated_at"]
-        read_only_fields = ["uuid", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "api_url",
+            "uuid",
+            "version",
+            "slug",
+            "name",
+            "description",
+            "parent",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["uuid", "version", "created_at", "updated_at"]
 
     def to_representation(self, topic: Topic) -> dict:
         links = api_links(self.context)
@@ -31,6 +42,7 @@ class TopicSerializer(StrictInputMixin, serializers.ModelSerializer):
             "id": topic.pk,
             "api_url": links.detail("topic", topic.pk),
             "uuid": str(topic.uuid),
+            "version": topic.version,
             "slug": topic.slug,
             "name": topic.name,
             "description": topic.description,

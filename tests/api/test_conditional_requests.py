@@ -240,3 +240,24 @@ def test_the_demo_topic_cannot_be_deleted_from_its_statements(curator_client, de
     response = curator_client.delete(f"{API}/topics/{topic.pk}/")
     assert response.status_code == 409
     assert "statement" in response.json()["errors"][0]["detail"]
+
+
+def test_every_listed_record_carries_its_version_for_if_match(curator_client):
+    statement = StatementFactory()
+    [row] = curator_client.get("/api/v1/statements/").json()["results"]
+    assert row["version"] == statement.version
+    response = curator_client.patch(
+        f"/api/v1/statements/{statement.pk}/", {"text": "changed"}, format="json", HTTP_IF_MATCH=f'"{row["version"]}"'
+    )
+    assert response.status_code == 200
+    assert response.json()["version"] == row["version"] + 1
+    assert response["ETag"] == f'"{row["version"] + 1}"'
+
+
+def test_an_unquoted_if_match_is_refused_saying_to_quote_it(curator_client):
+    statement = StatementFactory()
+    response = curator_client.patch(
+        f"/api/v1/statements/{statement.pk}/", {"text": "changed"}, format="json", HTTP_IF_MATCH=str(statement.version)
+    )
+    assert response.status_code == 412
+    assert f'If-Match: "{statement.version}"' in response.json()["errors"][0]["detail"]
