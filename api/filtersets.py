@@ -164,6 +164,27 @@ class IdsField(django_filters.fields.ModelMultipleChoiceField):
         return self._check_values(value)
 
 
+class KeysField(IdsField):
+    """Records named by a unique key people know (a slug, a URL), cleaned to their ids with one query.
+
+    A key no record has is refused naming it. The ids then filter exactly as the id filter does.
+    """
+
+    def _check_values(self, value) -> list[int]:
+        if len(value) > settings.API_MAX_LIST_ITEMS:
+            raise forms.ValidationError(
+                f"Give at most {settings.API_MAX_LIST_ITEMS} values (this gives {len(value)}).", code="max_items"
+            )
+        key = self.to_field_name
+        found = dict(self.queryset.filter(**{f"{key}__in": set(value)}).order_by().values_list(key, "pk"))
+        for given in value:
+            if given not in found:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": given}
+                )
+        return sorted(set(found.values()))
+
+
 class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     """Matches rows related to any of the given records, given by id.
 
@@ -175,6 +196,12 @@ class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
+
+
+class KeysFilter(IdsFilter):
+    """Matches as the id filter of the same relation does, the records given by slug or URL (`to_field_name`)."""
+
+    field_class = KeysField
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
@@ -459,6 +486,13 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
         method="filter_participants",
         help_text="Communications all of these actors took part in (repeat it: the calls between A and B).",
     )
+    participant_slug = KeysFilter(
+        field_name="participants",
+        queryset=Actor.objects.all(),
+        to_field_name="slug",
+        method="filter_participants",
+        help_text="As `participant`, by slug.",
+    )
     participant_role = ChoicesFilter(
         field_name="participations__role",
         choices=ParticipantRole.choices,
@@ -473,6 +507,16 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
         help_text="About one of these topics or a narrower one.",
     )
     place = IdsFilter(queryset=Place.objects.all(), help_text="Took place here.")
+    place_slug = KeysFilter(
+        field_name="place", queryset=Place.objects.all(), to_field_name="slug", help_text="As `place`, by slug."
+    )
+    topic_slug = KeysFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topics",
+        help_text="As `topic`, by slug.",
+    )
     regarding = IdsFilter(
         queryset=Communication.objects.all(), help_text="Communications about one of these (readouts of a call)."
     )
@@ -498,7 +542,8 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
 
     def filter_participant_role(self, queryset, name, roles):
         # Applied together with `participant`; alone it means "has a participant in one of these roles".
-        if self.form.cleaned_data.get("participant") or not roles:
+        given = self.form.cleaned_data
+        if given.get("participant") or given.get("participant_slug") or not roles:
             return queryset
         return queryset.filter(pk__in=Participation.objects.filter(role__in=roles).values("communication_id"))
 
@@ -507,6 +552,9 @@ class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSear
     """Filters for statements."""
 
     speaker = IdsFilter(queryset=Actor.objects.all(), help_text="Said by one of these.")
+    speaker_slug = KeysFilter(
+        field_name="speaker", queryset=Actor.objects.all(), to_field_name="slug", help_text="As `speaker`, by slug."
+    )
     speaker_kind = ChoicesFilter(field_name="speaker__kind", choices=ActorKind.choices)
     addressee = RelatedModelFilter(
         field_name="addressees", queryset=Actor.objects.all(), help_text="Said to one of these."
@@ -518,17 +566,34 @@ class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSear
     communication = IdsFilter(queryset=Communication.objects.all())
     communication_kind = ChoicesFilter(field_name="communication__kind", choices=CommunicationKind.choices)
     source = IdsFilter(queryset=Source.objects.all())
+    source_url = KeysFilter(
+        field_name="source", queryset=Source.objects.all(), to_field_name="url", help_text="As `source`, by URL."
+    )
     topic = IdsFilter(
         field_name="topics",
         queryset=Topic.objects.all(),
         method="filter_topics",
         help_text="About one of these topics or a narrower one.",
     )
+    topic_slug = KeysFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topics",
+        help_text="As `topic`, by slug.",
+    )
     place = IdsFilter(
         field_name="mentioned_places",
         queryset=Place.objects.all(),
         method="filter_places",
         help_text="Mentions one of these places, or was said in a communication there.",
+    )
+    place_slug = KeysFilter(
+        field_name="mentioned_places",
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+        method="filter_places",
+        help_text="As `place`, by slug.",
     )
     kind = ChoicesFilter(choices=StatementKind.choices)
     status = ChoicesFilter(choices=CurationStatus.choices)

@@ -28,8 +28,15 @@ def list_resources():
 def sample_value(name: str, filter_) -> dict[str, str]:
     """A valid query for one filter on the demo data."""
     if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
-        record = filter_.queryset.model._default_manager.order_by("pk").first()
-        return {name: str(record.pk)}
+        key = filter_.extra.get("to_field_name") or "pk"
+        model = filter_.queryset.model
+        record = model._default_manager.exclude(**{f"{key}__isnull": True}).order_by("pk").first()
+        if record is None:  # The demo's sources have no URL: give one of them one.
+            model._default_manager.filter(pk=model._default_manager.order_by("pk")[:1]).update(
+                **{key: "https://example.org/a"}
+            )
+            return {name: "https://example.org/a"}
+        return {name: str(getattr(record, key))}
     if isinstance(filter_, django_filters.MultipleChoiceFilter):
         return {name: filter_.extra["choices"][0][0]}
     if isinstance(filter_, django_filters.DateFromToRangeFilter):
