@@ -66,3 +66,14 @@ def test_the_schema_types_key_filters_as_strings():
     }
     assert parameters["speaker_slug"]["schema"]["items"]["type"] == "string"
     assert parameters["speaker"]["schema"]["items"]["type"] == "integer"
+
+
+def test_the_readme_example_finds_the_demo_calls(api_client, demo_data):
+    query = {"participant_slug": ["biden", "netanyahu"]}
+    by_slug = ids(api_client.get(f"{API}/communications/", query))
+    assert by_slug
+    biden, netanyahu = (
+        api_client.get(f"{API}/actors/", {"q": name}).json()["results"][0]["id"]
+        for name in ("Joe Biden", "Benjamin Netanyahu")
+    )
+    assert by_slug == ids(api_client.get(f"{API}/communications/", {"participant": [biden, netanyahu]}))
