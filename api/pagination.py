@@ -140,12 +140,14 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
 
     cursor_query_param = "cursor"
     ordering_query_param = "ordering"
+    count_query_param = "count"
     orderings = DATED_ORDERINGS
     default_ordering = "-date"
 
     def paginate_queryset(self, queryset: QuerySet, request, view=None):
         self.request = request
         self.page_size = self.get_page_size(request)
+        self.count = queryset.order_by().count() if self._count_asked(request) else None
         self.ordering_name = self._ordering_name(request, searched=SEARCH_RANK in queryset.query.annotations)
         keys = self.orderings[self.ordering_name]
         annotations = {key.name: key.expression for key in keys if key.expression is not None}
@@ -168,6 +170,14 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
         self.has_next = has_more if not backwards else True
         self.has_previous = (cursor is not None) if not backwards else has_more
         return rows
+
+    def _count_asked(self, request) -> bool:
+        value = request.query_params.get(self.count_query_param)
+        if value in (None, "", "false"):
+            return False
+        if value == "true":
+            return True
+        raise ValidationError({self.count_query_param: "Must be true or false."})
 
     def _ordering_name(self, request, *, searched: bool) -> str:
         default = "relevance" if searched else self.default_ordering
@@ -240,15 +250,28 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
 
     def get_paginated_response(self, data):
         return Response(
-            OrderedDict([("next", self.get_next_link()), ("previous", self.get_previous_link()), ("results", data)])
+            OrderedDict(
+                [
+                    ("count", self.count),
+                    ("next", self.get_next_link()),
+                    ("previous", self.get_previous_link()),
+                    ("results", data),
+                ]
+            )
         )
 
     def get_paginated_response_schema(self, schema):
         link = {"type": "string", "nullable": True, "format": "uri"}
+        count = {
+            "type": "integer",
+            "nullable": True,
+            "minimum": 0,
+            "description": "How many records the whole list holds, with `count=true`; else null.",
+        }
         return {
             "type": "object",
-            "required": ["next", "previous", "results"],
-            "properties": {"next": link, "previous": link, "results": schema},
+            "required": ["count", "next", "previous", "results"],
+            "properties": {"count": count, "next": link, "previous": link, "results": schema},
         }
 
     def get_schema_operation_parameters(self, view):
@@ -275,6 +298,16 @@ class KeysetPagination(PageSizeMixin, pagination.BasePagination):
                     f"Sort order; `-` means descending. Default `{self.default_ordering}`, "
                     "or `relevance` when searching with `q`."
                 ),
-                "schema": {"type": "string", "enum": list(self.orderings), "default": self.default_ordering},
+                # No schema default: a generated client would send it, and a search would then not rank.
+                "schema": {"type": "string", "enum": list(self.orderings)},
+            },
+            {
+                "name": self.count_query_param,
+                "required": False,
+                "in": "query",
+                "description": "`true` to have `count`, the exact number of records the list holds with its "
+                "filters, in the response (one more query; cheap for filtered lists, a scan of the table for "
+                "an unfiltered one).",
+                "schema": {"type": "boolean"},
             },
         ]

@@ -100,7 +100,13 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         filterset_class = getattr(self, "filterset_class", None)
         known = set(filterset_class.parameters()) if filterset_class is not None else set()
         paginator = self.paginator
-        for attribute in ("cursor_query_param", "page_query_param", "page_size_query_param", "ordering_query_param"):
+        for attribute in (
+            "cursor_query_param",
+            "page_query_param",
+            "page_size_query_param",
+            "ordering_query_param",
+            "count_query_param",
+        ):
             if getattr(paginator, attribute, None):
                 known.add(getattr(paginator, attribute))
         if getattr(self, "ordering_fields", None) is not None or OrderingFilter in self.filter_backends:

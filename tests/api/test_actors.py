@@ -112,7 +112,8 @@ def test_nested_statements_of_an_actor(api_client, demo_data):
     expected = Statement.objects.filter(speaker=white_house).order_by("-date", "-id")
     assert ids(response) == [statement.pk for statement in expected]
     assert len(ids(response)) == 3
-    assert {"next", "previous", "results"} == set(response.json())
+    assert {"count", "next", "previous", "results"} == set(response.json())
+    assert response.json()["count"] is None  # counted only when asked (count=true)
 
 
 def test_nested_communications_of_an_actor(api_client, demo_data):

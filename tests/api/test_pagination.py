@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.test import override_settings
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from statements.models import Actor, Communication, Statement
 from tests.api.helpers import API, error_attrs
@@ -223,3 +224,25 @@ def test_next_link_keeps_the_filters(api_client, statements):
     page = api_client.get(f"{API}/statements/", {"page_size": 2, "kind": "paraphrase", "ordering": "date"}).json()
     assert "kind=paraphrase" in page["next"]
     assert "ordering=date" in page["next"]
+
+
+def test_a_keyset_list_counts_its_records_when_asked(api_client):
+    speaker = ActorFactory()
+    for _ in range(7):
+        StatementFactory(speaker=speaker)
+    StatementFactory()
+    response = api_client.get(f"{API}/statements/", {"speaker": speaker.pk, "page_size": 2, "count": "true"})
+    assert (response.json()["count"], len(response.json()["results"])) == (7, 2)
+    following = api_client.get(response.json()["next"])
+    assert following.json()["count"] == 7, "the count stays with the cursor's link"
+    assert api_client.get(f"{API}/statements/").json()["count"] is None
+    refused = api_client.get(f"{API}/statements/", {"count": "yes"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["attr"] == "count"
+
+
+def test_the_schema_gives_no_default_ordering_a_client_would_send():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for parameter in schema["paths"]["/api/v1/statements/"]["get"]["parameters"]:
+        if parameter["name"] == "ordering":
+            assert "default" not in parameter["schema"]
