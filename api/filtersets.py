@@ -468,6 +468,24 @@ class SourceFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, FilterSet)
         fields = ["publisher", "kind", "language"]
 
 
+def _topics(*, by_slug: bool = False) -> IdsFilter:
+    """The `topic` filter of a TopicTreeMixin filter set, by id or (`topic_slug`) by slug."""
+    if by_slug:
+        return KeysFilter(
+            field_name="topics",
+            queryset=Topic.objects.all(),
+            to_field_name="slug",
+            method="filter_topics",
+            help_text="As `topic`, by slug.",
+        )
+    return IdsFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        method="filter_topics",
+        help_text="About one of these topics or a narrower one.",
+    )
+
+
 class TopicTreeMixin:
     """A `topic` filter method matching the given topics and every narrower one, through the `topics` links."""
 
@@ -500,23 +518,12 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
         help_text="With `participant`: only where they took part in one of these roles.",
     )
     kind = ChoicesFilter(choices=CommunicationKind.choices)
-    topic = IdsFilter(
-        field_name="topics",
-        queryset=Topic.objects.all(),
-        method="filter_topics",
-        help_text="About one of these topics or a narrower one.",
-    )
+    topic = _topics()
     place = IdsFilter(queryset=Place.objects.all(), help_text="Took place here.")
     place_slug = KeysFilter(
         field_name="place", queryset=Place.objects.all(), to_field_name="slug", help_text="As `place`, by slug."
     )
-    topic_slug = KeysFilter(
-        field_name="topics",
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        method="filter_topics",
-        help_text="As `topic`, by slug.",
-    )
+    topic_slug = _topics(by_slug=True)
     regarding = IdsFilter(
         queryset=Communication.objects.all(), help_text="Communications about one of these (readouts of a call)."
     )
@@ -569,19 +576,8 @@ class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSear
     source_url = KeysFilter(
         field_name="source", queryset=Source.objects.all(), to_field_name="url", help_text="As `source`, by URL."
     )
-    topic = IdsFilter(
-        field_name="topics",
-        queryset=Topic.objects.all(),
-        method="filter_topics",
-        help_text="About one of these topics or a narrower one.",
-    )
-    topic_slug = KeysFilter(
-        field_name="topics",
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        method="filter_topics",
-        help_text="As `topic`, by slug.",
-    )
+    topic = _topics()
+    topic_slug = _topics(by_slug=True)
     place = IdsFilter(
         field_name="mentioned_places",
         queryset=Place.objects.all(),
