@@ -175,6 +175,12 @@ class KeysField(IdsField):
             raise forms.ValidationError(
                 f"Give at most {settings.API_MAX_LIST_ITEMS} values (this gives {len(value)}).", code="max_items"
             )
+        for given in value:
+            # No key holds a NUL character, and PostgreSQL refuses to compare with one.
+            if not isinstance(given, str) or "\x00" in given:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": repr(given)}
+                )
         key = self.to_field_name
         found = dict(self.queryset.filter(**{f"{key}__in": set(value)}).order_by().values_list(key, "pk"))
         for given in value:

@@ -77,3 +77,9 @@ def test_the_readme_example_finds_the_demo_calls(api_client, demo_data):
         for name in ("Joe Biden", "Benjamin Netanyahu")
     )
     assert by_slug == ids(api_client.get(f"{API}/communications/", {"participant": [biden, netanyahu]}))
+
+
+def test_a_key_with_a_nul_character_is_refused_not_sent_to_the_database(api_client):
+    response = api_client.get(f"{API}/communications/", {"place_slug": "ra\x00fah"})
+    assert response.status_code == 400
+    assert error_attrs(response) == {"place_slug"}
