@@ -61,6 +61,8 @@ class FilterSet(django_filters.FilterSet):
         form_class = FilterSet._form_classes.get(type(self))
         if form_class is None:
             form_class = FilterSet._form_classes[type(self)] = super().get_form_class()
+            for field in form_class.base_fields.values():
+                _explain_errors(field)
         return form_class
 
     @classmethod
@@ -87,6 +89,18 @@ class FilterSet(django_filters.FilterSet):
                 continue  # Not given: every filter leaves the rows as they are then.
             queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+
+def _explain_errors(field: forms.Field) -> None:
+    """Error messages that say what would have been right: the valid choices, the date format."""
+    for part in [field, *getattr(field, "fields", ())]:
+        if isinstance(part, forms.DateField) and not isinstance(part, forms.DateTimeField):
+            part.error_messages["invalid"] = "Enter a valid date as YYYY-MM-DD."
+        elif isinstance(part, forms.MultipleChoiceField | forms.ChoiceField) and not isinstance(
+            part, forms.ModelChoiceField | forms.ModelMultipleChoiceField
+        ):
+            valid = ", ".join(str(value) for value, _ in part.choices if value != "")
+            part.error_messages["invalid_choice"] = f"%(value)s is not one of the choices: {valid}."
 
 
 class OrderingFilter(filters.OrderingFilter):

@@ -2,14 +2,36 @@
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from api import views
 from api.export import StatementExportView
 
 app_name = "api"
 
+
+class ApiRootView(APIRootView):
+    """Version 1 of the statement data API: its resources, then its schema, documentation, export and token."""
+
+    #: Beside the resources, by the name each is listed under.
+    other_addresses = {
+        "schema": "api:schema",
+        "docs": "api:docs",
+        "redoc": "api:redoc",
+        "export": "api:statement-export",
+        "token": "api:token",
+    }
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name, url_name in self.other_addresses.items():
+            response.data[name] = reverse(url_name, request=request, format=kwargs.get("format"))
+        return response
+
+
 router = DefaultRouter(trailing_slash=True)
+router.APIRootView = ApiRootView
 router.include_root_view = True
 router.register("actors", views.ActorViewSet, basename="actor")
 router.register("actor-merges", views.ActorMergeViewSet, basename="actor-merge")

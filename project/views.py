@@ -1,10 +1,15 @@
-"""Answers for requests no view could answer: server errors, and the database out of reach."""
+"""The front page, and answers for requests no view could answer: server errors, the database out of reach."""
 
 import logging
 import sys
 
+from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from statements import selectors
+from statements.models import Actor, Communication, Source, Statement
 
 #: Seconds a client is asked to wait before trying again while the database is out of reach.
 RETRY_AFTER_SECONDS = 5
@@ -35,3 +40,23 @@ def server_error(request):
     if status == 503:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+#: Seconds the front page's counts are kept: counting a large archive is a scan of its tables.
+HOME_COUNTS_SECONDS = 300
+
+
+def home(request):
+    """What this is, with links to the API, its documentation, the export and the admin, and the dataset's size."""
+
+    def counts() -> dict[str, str]:
+        public = selectors.statements_visible_to(None, Statement.objects.all())
+        numbers = {
+            "statements": public.count(),
+            "actors": Actor.objects.filter(merged_into__isnull=True).count(),
+            "communications": Communication.objects.count(),
+            "sources": Source.objects.count(),
+        }
+        return {name: f"{number:,}" for name, number in numbers.items()}
+
+    return render(request, "home.html", {"counts": cache.get_or_set("home-counts", counts, HOME_COUNTS_SECONDS)})

@@ -119,6 +119,11 @@ class StrictInputMixin:
 
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if "choices" in field_kwargs:
+            valid = ", ".join(str(value) for value, _ in field_kwargs["choices"])
+            field_kwargs.setdefault("error_messages", {})["invalid_choice"] = (
+                f'"{{input}}" is not one of the choices: {valid}.'
+            )
         portable_range = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
         if portable_range is not None and not model_field.primary_key:
             low, high = portable_range

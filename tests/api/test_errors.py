@@ -401,3 +401,14 @@ def test_invalid_cursor_is_400_naming_cursor(api_client, db, cursor):
     response = api_client.get(f"{API}/statements/", {"cursor": cursor})
     assert response.status_code == 400
     assert error_attrs(response) == {"cursor"}
+
+
+def test_choice_and_date_errors_say_what_would_be_right(curator_client):
+    listed = curator_client.get("/api/v1/statements/", {"kind": "rumour", "date_after": "2024-13-01"}).json()
+    details = {error["attr"]: error["detail"] for error in listed["errors"]}
+    assert details["kind"] == "rumour is not one of the choices: direct_quote, paraphrase."
+    assert details["date_after"] == "Enter a valid date as YYYY-MM-DD."
+    written = curator_client.post("/api/v1/actors/", {"kind": "alien", "name": "X"}, format="json").json()
+    [error] = written["errors"]
+    assert error["attr"] == "kind"
+    assert error["detail"].startswith('"alien" is not one of the choices: person, organization')

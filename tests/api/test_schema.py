@@ -313,3 +313,16 @@ def test_integer_limits_do_not_depend_on_the_database(schema):
 
     assert properties["span_end"]["maximum"] == 2**31 - 1
     assert "format" not in properties["span_end"]
+
+
+def test_the_api_root_lists_the_schema_docs_export_and_token_beside_the_resources(db, client):
+    root = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert {"statements", "communications", "actors"} <= set(root)
+    for name, path in {
+        "schema": "/api/v1/schema/",
+        "docs": "/api/v1/docs/",
+        "redoc": "/api/v1/redoc/",
+        "export": "/api/v1/export/statements.jsonl",
+        "token": "/api/v1/auth/token/",
+    }.items():
+        assert root[name] == f"http://testserver{path}"

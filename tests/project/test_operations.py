@@ -4,12 +4,14 @@ import logging
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import OperationalError
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from rest_framework.test import APIClient
 
 from project.middleware import RequestIdFilter
+from tests.factories import StatementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +128,16 @@ def test_every_page_carries_a_content_security_policy(admin_client):
     policy = admin_client.get("/admin/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_the_front_page_says_what_this_is_and_links_everything(client):
+    cache.clear()  # The counts are kept a few minutes.
+    StatementFactory()
+    StatementFactory(speaker=None)  # a draft: not counted for the public
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Who said what" in html
+    for link in ("/api/v1/", "/api/v1/docs/", "/api/v1/schema/", "/api/v1/export/statements.jsonl", "/admin/"):
+        assert f'href="{link}"' in html
+    assert "<dt>1</dt><dd>verified statements</dd>" in html
