@@ -11,7 +11,8 @@ from drf_standardized_errors.handler import ExceptionHandler as StandardizedExce
 from rest_framework import exceptions, serializers, status
 
 from api.parsers import RequestTooLarge
-from project.views import RETRY_AFTER_SECONDS, database_unavailable
+from project.errors import RETRY_AFTER_SECONDS
+from project.views import database_unavailable
 from statements.conflicts import RecordInUseError, StaleRecordError
 
 

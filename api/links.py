@@ -1,7 +1,5 @@
 """Absolute URLs of API records, built without a `reverse()` per record."""
 
-from collections.abc import Callable, Iterable
-
 from django.urls import reverse
 
 from statements.selectors import PUBLIC, Audience
@@ -37,23 +35,6 @@ def api_links(context: dict) -> ApiLinks:
         links = ApiLinks(request)
         request._api_links = links
     return links
-
-
-def represent_in_order(
-    records: Iterable,
-    context: dict,
-    rows_by_id: Callable[[list[int]], dict[int, dict]],
-    represent: Callable[[dict, ApiLinks], dict],
-) -> list[dict]:
-    """The representations of records (instances or rows with an "id"), in their order.
-
-    `rows_by_id` reads every row a page needs in one query; `represent` turns one row into its
-    representation, with the links made once for the request.
-    """
-    ids = [record["id"] if isinstance(record, dict) else record.pk for record in records]
-    rows = rows_by_id(ids)
-    links = api_links(context)
-    return [represent(rows[pk], links) for pk in ids if pk in rows]
 
 
 def reader_audience(context: dict) -> Audience:

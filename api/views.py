@@ -44,8 +44,8 @@ from api.serializers.positions import PositionSerializer
 from api.serializers.sources import SourceSerializer, SourceSummarySerializer
 from api.serializers.statements import StatementSerializer
 from api.serializers.topics import TopicSerializer
+from project.errors import error_document
 from statements import selectors, services
-from statements.choices import CurationStatus
 from statements.history import deleted_records, history_entries, history_of, record_before
 from statements.models import Actor, ActorMerge, Communication, Source, Statement
 
@@ -471,10 +471,7 @@ class StatementViewSet(ServiceModelViewSet):
         pagination_class=PageNumberPagination,
     )
     def deleted(self, request):
-        deleted = deleted_records(Statement)
-        if not selectors.sees_unreviewed(request.user):
-            deleted = deleted.filter(status=CurationStatus.VERIFIED)
-        page = self.paginate_queryset(deleted)
+        page = self.paginate_queryset(selectors.statements_visible_to(request.user, deleted_records(Statement)))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
@@ -543,5 +540,4 @@ def not_found(request, *args, **kwargs):
 
 
 def _not_found_response(detail: str) -> JsonResponse:
-    error = {"type": "client_error", "errors": [{"code": "not_found", "detail": detail, "attr": None}]}
-    return JsonResponse(error, status=404)
+    return JsonResponse(error_document(404, "not_found", detail), status=404)

@@ -10,23 +10,19 @@ import json
 
 from gunicorn import util
 
+from project.errors import error_document
+
 #: The error code of each status gunicorn answers itself.
 CODES = {400: "bad_request", 403: "forbidden", 414: "request_line_too_long", 431: "request_headers_too_large"}
 
 
 def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
     """What gunicorn.util.write_error writes, as JSON: {"type", "errors": [{"code", "detail", "attr"}]}."""
-    client_error = 400 <= status_int < 500
     detail = {
         414: "The request line is longer than the 8,190 bytes the server reads; send fewer filter values.",
         431: "The request's headers are larger than the server reads.",
     }.get(status_int, mesg or reason)
-    body = json.dumps(
-        {
-            "type": "client_error" if client_error else "server_error",
-            "errors": [{"code": CODES.get(status_int, "error"), "detail": detail, "attr": None}],
-        }
-    ).encode()
+    body = json.dumps(error_document(status_int, CODES.get(status_int, "error"), detail)).encode()
     head = (
         f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"

@@ -2,7 +2,9 @@
 
 from axes.helpers import get_cool_off
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
+
+from project.errors import error_response
 
 
 def client_ip(request) -> str:
@@ -27,16 +29,6 @@ def lockout_response(request, response=None, credentials=None) -> HttpResponse:
     """429 with Retry-After: in the API's error shape under /api/, plain text on the login pages."""
     cool_off = get_cool_off(request)
     seconds = int(cool_off.total_seconds()) if cool_off else None
-    detail = "Too many failed logins from this address or for this account; try again later."
-    if seconds:
-        detail = (
-            f"Too many failed logins from this address or for this account; try again in {seconds // 60 or 1} minutes."
-        )
-    if request.path.startswith("/api/"):
-        body = {"type": "client_error", "errors": [{"code": "locked_out", "detail": detail, "attr": None}]}
-        answer = JsonResponse(body, status=429)
-    else:
-        answer = HttpResponse(detail, status=429, content_type="text/plain; charset=utf-8")
-    if seconds:
-        answer["Retry-After"] = str(seconds)
-    return answer
+    wait = f"in {max(seconds // 60, 1)} minutes" if seconds else "later"
+    detail = f"Too many failed logins from this address or for this account; try again {wait}."
+    return error_response(request, 429, "locked_out", detail, retry_after=seconds)

@@ -10,6 +10,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 
+from project.errors import RETRY_AFTER_SECONDS
+
 #: The id of the request being answered, for every line logged meanwhile.
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -77,7 +79,7 @@ class HealthCheckMiddleware:
             problem = self.unready()
             if problem:
                 response = JsonResponse({"status": "unavailable", "detail": problem}, status=503)
-                response["Retry-After"] = "5"
+                response["Retry-After"] = str(RETRY_AFTER_SECONDS)
                 return response
             return JsonResponse({"status": "ok"})
         return self.get_response(request)

@@ -1,45 +1,28 @@
 """The front page, and answers for requests no view could answer: server errors, the database out of reach."""
 
-import logging
 import sys
 
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
+from project.errors import RETRY_AFTER_SECONDS, error_response
 from statements import selectors
 from statements.models import Actor, Communication, Source, Statement
-
-#: Seconds a client is asked to wait before trying again while the database is out of reach.
-RETRY_AFTER_SECONDS = 5
-
-logger = logging.getLogger("project.errors")
 
 
 def database_unavailable(error: BaseException | None) -> bool:
     """Whether an error means the database cannot be reached (or is too busy), not that a request is wrong."""
-    return isinstance(error, OperationalError | InterfaceError) or (
-        isinstance(error, DatabaseError) and "server closed the connection" in str(error)
-    )
+    return isinstance(error, OperationalError | InterfaceError)
 
 
 def server_error(request):
     """Django's handler500: 503 with Retry-After while the database is out of reach, else 500; JSON in the
     API's error shape under /api/, plain text elsewhere. The traceback is logged by django.request."""
-    error = sys.exc_info()[1]
-    if database_unavailable(error):
-        status, code, detail = 503, "service_unavailable", "The database is not reachable; try again shortly."
-    else:
-        status, code, detail = 500, "error", "A server error occurred."
-    if request.path.startswith("/api/"):
-        body = {"type": "server_error", "errors": [{"code": code, "detail": detail, "attr": None}]}
-        response = JsonResponse(body, status=status)
-    else:
-        response = HttpResponse(detail, status=status, content_type="text/plain; charset=utf-8")
-    if status == 503:
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    if database_unavailable(sys.exc_info()[1]):
+        detail = "The database is not reachable; try again shortly."
+        return error_response(request, 503, "service_unavailable", detail, retry_after=RETRY_AFTER_SECONDS)
+    return error_response(request, 500, "error", "A server error occurred.")
 
 
 #: Seconds the front page's counts are kept: counting a large archive is a scan of its tables.

@@ -32,6 +32,13 @@ QUOTE_CONTEXT_CHARACTERS = 32
 
 #: The permission to see draft and rejected statements; every other reader sees verified ones only.
 VIEW_UNREVIEWED = "statements.view_unreviewed_statement"
+#: The curation status of the statements every reader sees.
+PUBLIC_STATUS = CurationStatus.VERIFIED
+
+
+def public_statements(relation: str = "") -> Q:
+    """The statements (or, through `relation`, such as "in_reply_to__", the statements related) the public sees."""
+    return Q(**{f"{relation}status": PUBLIC_STATUS})
 
 
 def sees_unreviewed(user) -> bool:
@@ -55,14 +62,19 @@ class Audience:
     def of(cls, user) -> "Audience":
         return cls(unreviewed=sees_unreviewed(user), curators=sees_curators(user))
 
+    def sees_status(self, status: str | None) -> bool:
+        """Whether this reader sees a statement of this curation status."""
+        return self.unreviewed or status == PUBLIC_STATUS
+
 
 #: Who reads without signing in: verified statements, no usernames.
 PUBLIC = Audience(unreviewed=False, curators=False)
 
 
-def statements_visible_to(user, statements: QuerySet[Statement]) -> QuerySet[Statement]:
-    """The statements of `statements` that `user` may see: all of them, or the verified ones."""
-    return statements if sees_unreviewed(user) else statements.filter(status=CurationStatus.VERIFIED)
+def statements_visible_to(user, statements: QuerySet) -> QuerySet:
+    """The statements of `statements` (or their historical records) that `user` may see: all of them, or the
+    verified ones."""
+    return statements if sees_unreviewed(user) else statements.filter(public_statements())
 
 
 def statement_list() -> QuerySet[Statement]:

@@ -83,19 +83,15 @@ def record_would_change(instance: models.Model, changes: dict[str, Any]) -> bool
         except FieldDoesNotExist:
             return True
         if field.many_to_many:
-            if value is not None and not all(isinstance(member, models.Model) for member in value):
+            if value is None:
+                continue  # None leaves a to-many relation as it is (see _set_relations).
+            if not all(isinstance(member, models.Model) for member in value):
                 return True  # Members with more than themselves (participants and their roles).
-            # None leaves a to-many relation as it is (see _set_relations).
-            if value is not None and set(getattr(instance, name).values_list("pk", flat=True)) != {
-                member.pk for member in value
-            }:
+            if set(getattr(instance, name).values_list("pk", flat=True)) != {member.pk for member in value}:
                 return True
-        elif field.concrete:
-            stored = getattr(instance, field.attname)
-            given = value.pk if isinstance(value, models.Model) else value
-            if stored != given:
-                return True
-        else:
+        elif not field.concrete or getattr(instance, field.attname) != (
+            value.pk if isinstance(value, models.Model) else value
+        ):
             return True
     return False
 

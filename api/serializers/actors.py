@@ -7,6 +7,7 @@ from rest_framework import serializers
 from api.links import api_links
 from api.serializers.briefs import ActorBriefSerializer, actor_brief, brief_of
 from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, country_code, iso_datetime
+from api.serializers.pages import MembersPerPageListSerializer, MembersPerPageMixin
 from statements import selectors
 from statements.models import Actor, ActorAlias
 
@@ -21,16 +22,7 @@ class AliasesField(serializers.ListField):
         return [alias.name for alias in instance.aliases.all()]
 
 
-class ActorListSerializer(serializers.ListSerializer):
-    """Actors with their aliases fetched for the whole page in one query."""
-
-    def to_representation(self, data):
-        actors = list(data)
-        aliases = selectors.aliases_by_owner(ActorAlias, [actor.pk for actor in actors])
-        return [self.child.represent(actor, aliases.get(actor.pk, [])) for actor in actors]
-
-
-class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
+class ActorSerializer(MembersPerPageMixin, StrictInputMixin, serializers.ModelSerializer):
     """A person, organisation, body, outlet, group or unnamed source."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail")
@@ -72,10 +64,10 @@ class ActorSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "version", "created_at", "updated_at"]
-        list_serializer_class = ActorListSerializer
+        list_serializer_class = MembersPerPageListSerializer
 
-    def to_representation(self, actor: Actor) -> dict:
-        return self.represent(actor, selectors.aliases_by_owner(ActorAlias, [actor.pk]).get(actor.pk, []))
+    def members_of(self, ids: list[int]) -> dict[int, list[str]]:
+        return selectors.aliases_by_owner(ActorAlias, ids)
 
     def represent(self, actor: Actor, aliases: list[str]) -> dict:
         """The actor as the API writes it, given its alias names."""

@@ -2,7 +2,6 @@
 
 from rest_framework import serializers
 
-from api.links import represent_in_order
 from api.serializers.briefs import (
     ActorBriefSerializer,
     CommunicationBriefSerializer,
@@ -16,6 +15,7 @@ from api.serializers.briefs import (
     topic_brief,
 )
 from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from api.serializers.pages import represent_in_order
 from statements import selectors
 from statements.choices import ParticipantRole
 from statements.models import Actor, Communication, Participation, Place, Source, Topic

@@ -7,20 +7,12 @@ from api.links import api_links
 from api.serializers.actors import AliasesField
 from api.serializers.briefs import PlaceBriefSerializer, brief_of, place_brief
 from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, country_code, iso_datetime
+from api.serializers.pages import MembersPerPageListSerializer, MembersPerPageMixin
 from statements import selectors
 from statements.models import Place, PlaceAlias
 
 
-class PlaceListSerializer(serializers.ListSerializer):
-    """Places with their aliases fetched for the whole page in one query."""
-
-    def to_representation(self, data):
-        places = list(data)
-        aliases = selectors.aliases_by_owner(PlaceAlias, [place.pk for place in places])
-        return [self.child.represent(place, aliases.get(place.pk, [])) for place in places]
-
-
-class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
+class PlaceSerializer(MembersPerPageMixin, StrictInputMixin, serializers.ModelSerializer):
     """A country, region, city or site."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:place-detail")
@@ -54,10 +46,10 @@ class PlaceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "version", "created_at", "updated_at"]
-        list_serializer_class = PlaceListSerializer
+        list_serializer_class = MembersPerPageListSerializer
 
-    def to_representation(self, place: Place) -> dict:
-        return self.represent(place, selectors.aliases_by_owner(PlaceAlias, [place.pk]).get(place.pk, []))
+    def members_of(self, ids: list[int]) -> dict[int, list[str]]:
+        return selectors.aliases_by_owner(PlaceAlias, ids)
 
     def represent(self, place: Place, aliases: list[str]) -> dict:
         """The place as the API writes it, given its alias names."""

@@ -5,20 +5,12 @@ from rest_framework import serializers
 from api.links import api_links
 from api.serializers.briefs import ActorBriefSerializer, actor_brief, brief_of
 from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from api.serializers.pages import MembersPerPageListSerializer, MembersPerPageMixin
 from statements import selectors
 from statements.models import Actor, Source
 
 
-class SourceListSerializer(serializers.ListSerializer):
-    """Sources with their authors fetched for the whole page in one query."""
-
-    def to_representation(self, data):
-        sources = list(data)
-        authors = selectors.source_authors([source.pk for source in sources])
-        return [self.child.represent(source, authors.get(source.pk, [])) for source in sources]
-
-
-class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
+class SourceSerializer(MembersPerPageMixin, StrictInputMixin, serializers.ModelSerializer):
     """A document statements are anchored to, with its full text."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
@@ -56,10 +48,10 @@ class SourceSerializer(StrictInputMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "version", "content_hash", "created_at", "updated_at"]
-        list_serializer_class = SourceListSerializer
+        list_serializer_class = MembersPerPageListSerializer
 
-    def to_representation(self, source: Source) -> dict:
-        return self.represent(source, selectors.source_authors([source.pk]).get(source.pk, []))
+    def members_of(self, ids: list[int]) -> dict[int, list[tuple]]:
+        return selectors.source_authors(ids)
 
     def represent(self, source: Source, authors: list[tuple]) -> dict:
         """The source as the API writes it, given its authors as (id, name, kind)."""

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.links import reader_audience, represent_in_order
+from api.links import reader_audience
 from api.serializers.briefs import (
     ActorBriefSerializer,
     CommunicationBriefSerializer,
@@ -21,8 +21,8 @@ from api.serializers.briefs import (
     topic_brief,
 )
 from api.serializers.fields import CuratorNameField, EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from api.serializers.pages import represent_in_order
 from statements import selectors
-from statements.choices import CurationStatus
 from statements.models import Actor, Communication, Place, Position, Source, Statement, Topic
 
 TEXT_POSITION_SELECTOR = [("TextPositionSelector", "TextPositionSelector")]
@@ -208,7 +208,7 @@ def statement_representation(row: dict, links, audience: selectors.Audience) -> 
     `audience` may see it: the statement it answers only if they may see that one, curators' names only
     to signed-in readers."""
     pk = row["id"]
-    answers_visible = audience.unreviewed or row["in_reply_to__status"] == CurationStatus.VERIFIED
+    answers_visible = audience.sees_status(row["in_reply_to__status"])
     return {
         "id": pk,
         "api_url": links.detail("statement", pk),

@@ -85,8 +85,7 @@ class Source(StableKeyModel, DatedModel):
             self.url = None
         if not self.body or not self.body.strip():
             raise ValidationError({"body": "A source needs its text."})
-        self.body = normalize_text(self.body)
-        self.content_hash = content_hash_of(self.body)
+        self.derive_from_body()
         stored_hash = self.pk and Source.objects.filter(pk=self.pk).values_list("content_hash", flat=True).first()
         if stored_hash is not None and stored_hash != self.content_hash:
             # Spans are offsets into the stored words: changing them would silently move every anchored quote.
@@ -101,8 +100,12 @@ class Source(StableKeyModel, DatedModel):
                 {"body": f"The same text is already stored as source {duplicate.pk} ({duplicate.title})."}
             )
 
-    def save(self, *args, **kwargs):
-        # The hash is derived from the body: keep both right whatever path saves the row.
+    def derive_from_body(self) -> None:
+        """The body as it is stored (see `normalize_text`), and its hash: before hashing, anchoring or saving."""
         self.body = normalize_text(self.body)
         self.content_hash = content_hash_of(self.body)
+
+    def save(self, *args, **kwargs):
+        # Derived from the body: kept right whatever path saves the row.
+        self.derive_from_body()
         super().save(*args, **kwargs)

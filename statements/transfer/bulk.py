@@ -18,6 +18,14 @@ from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 
+#: Parameters SQLite takes in one statement (its default limit is 999).
+SQLITE_PARAMETERS = 900
+
+
+def _in_parts(values: Sequence, size: int = SQLITE_PARAMETERS) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
 
 def ids_by_key(model: type[models.Model], keys: Collection[str]) -> dict[str, int]:
     """The ids of the stored rows with these keys (canonical UUID text), by key, in one query.
@@ -36,9 +44,8 @@ def ids_by_key(model: type[models.Model], keys: Collection[str]) -> dict[str, in
             )
             return dict(cursor.fetchall())
         found = {}
-        keys = list(keys)
-        for start in range(0, len(keys), 900):  # SQLite's limit on parameters
-            part = [key.replace("-", "") for key in keys[start : start + 900]]
+        for keys_part in _in_parts(list(keys)):
+            part = [key.replace("-", "") for key in keys_part]
             cursor.execute(f"SELECT uuid, id FROM {quote(table)} WHERE uuid IN ({', '.join(['%s'] * len(part))})", part)
             found.update((str(uuid.UUID(hex_key)), pk) for hex_key, pk in cursor.fetchall())
         return found
@@ -60,9 +67,7 @@ def stored_rows(model: type[models.Model], keys: Collection[str], columns: Seque
     converters = [_reader(field) for field in fields]
     by_id = {pk: key for key, pk in ids.items()}
     with connection.cursor() as cursor:
-        pks = list(by_id)
-        for start in range(0, len(pks), 900):  # SQLite's limit on parameters
-            part = pks[start : start + 900]
+        for part in _in_parts(list(by_id)):
             cursor.execute(
                 f"SELECT id, {selected} FROM {quote(model._meta.db_table)} "
                 f"WHERE id IN ({', '.join(['%s'] * len(part))})",

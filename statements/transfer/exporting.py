@@ -12,12 +12,12 @@ from typing import Any
 from django.db import connection, connections, models, transaction
 from django.db.models import Case, Q, When
 
-from statements.choices import CurationStatus
 from statements.models import (
     Actor,
     Participation,
     Statement,
 )
+from statements.selectors import public_statements
 from statements.transfer.records import (
     EXPORT_CHUNK_SIZE,
     HEADER,
@@ -67,7 +67,7 @@ def _exported_rows(record_type: RecordType, statuses: list[str], public: bool) -
     if record_type.model is not Statement:
         return record_type.model._default_manager.all()
     if public:
-        return Statement.objects.filter(status=CurationStatus.VERIFIED)
+        return Statement.objects.filter(public_statements())
     if statuses:
         return _statements_with_their_reply_targets(statuses)
     return Statement.objects.all()
@@ -80,7 +80,7 @@ def _exported_columns(record_type: RecordType, public: bool) -> list:
     if public and record_type.model is Statement:
         position = len(columns) - len(record_type.references) + record_type.references.index("in_reply_to")
         columns[position] = Case(
-            When(in_reply_to__status=CurationStatus.VERIFIED, then=columns[position]),
+            When(public_statements("in_reply_to__"), then=columns[position]),
             default=None,
             output_field=models.TextField(),
         )

@@ -20,7 +20,6 @@ from statements.models import (
 )
 from statements.models.base import DatedModel
 from statements.models.sources import content_hash_of
-from statements.text import normalize_text
 from statements.transfer.bulk import FieldChecks, TableWriter, ids_by_key, stored_rows
 from statements.transfer.exporting import stored_records
 from statements.transfer.records import (
@@ -360,11 +359,14 @@ class _Importer:
             try:
                 shape.checks.clean(instance)
                 _clean_record(instance)
-                # The hash a file gives is of its body as written there, which may be before normalisation.
-                if model is Source and item.values["content_hash"] not in {
-                    instance.content_hash,
-                    content_hash_of(item.values["body"]),
-                }:
+                # The hash a file gives is of its body as written there, which may be before normalisation
+                # (hashed again only then).
+                given_hash = item.values.get("content_hash")
+                if (
+                    model is Source
+                    and given_hash != instance.content_hash
+                    and given_hash != content_hash_of(item.values["body"])
+                ):
                     raise ValidationError({"content_hash": "does not match the body (SHA-256 of its UTF-8 text)"})
                 aliases = [record_type.alias_model(name=name) for name in item.aliases] if item.aliases else []
                 for alias in aliases:
@@ -599,8 +601,7 @@ def _clean_record(instance: models.Model) -> None:
             instance.url = None
         if not instance.body.strip():
             raise ValidationError({"body": "A source needs its text."})
-        instance.body = normalize_text(instance.body)
-        instance.content_hash = content_hash_of(instance.body)
+        instance.derive_from_body()
         return
     instance.clean()
 
