@@ -488,21 +488,24 @@ class SourceFilterSet(RangeParameterErrorsMixin, FullTextSearchMixin, FilterSet)
         fields = ["publisher", "kind", "language"]
 
 
-def _topics(*, by_slug: bool = False) -> IdsFilter:
-    """The `topic` filter of a TopicTreeMixin filter set, by id or (`topic_slug`) by slug."""
-    if by_slug:
-        return KeysFilter(
-            field_name="topics",
-            queryset=Topic.objects.all(),
-            to_field_name="slug",
-            method="filter_topics",
-            help_text="As `topic`, by slug.",
-        )
+def _topics() -> IdsFilter:
+    """The `topic` filter of a TopicTreeMixin filter set."""
     return IdsFilter(
         field_name="topics",
         queryset=Topic.objects.all(),
         method="filter_topics",
         help_text="About one of these topics or a narrower one.",
+    )
+
+
+def _by_key(model, *, like: str, field_name: str, method: str | None = None, key: str = "slug") -> KeysFilter:
+    """The filter `like` is, naming the records by a unique key (a slug, a URL) rather than by id."""
+    return KeysFilter(
+        field_name=field_name,
+        queryset=model.objects.all(),
+        to_field_name=key,
+        method=method,
+        help_text=f"As `{like}`, by {'URL' if key == 'url' else key}.",
     )
 
 
@@ -524,13 +527,7 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
         method="filter_participants",
         help_text="Communications all of these actors took part in (repeat it: the calls between A and B).",
     )
-    participant_slug = KeysFilter(
-        field_name="participants",
-        queryset=Actor.objects.all(),
-        to_field_name="slug",
-        method="filter_participants",
-        help_text="As `participant`, by slug.",
-    )
+    participant_slug = _by_key(Actor, like="participant", field_name="participants", method="filter_participants")
     participant_role = ChoicesFilter(
         field_name="participations__role",
         choices=ParticipantRole.choices,
@@ -540,10 +537,8 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
     kind = ChoicesFilter(choices=CommunicationKind.choices)
     topic = _topics()
     place = IdsFilter(queryset=Place.objects.all(), help_text="Took place here.")
-    place_slug = KeysFilter(
-        field_name="place", queryset=Place.objects.all(), to_field_name="slug", help_text="As `place`, by slug."
-    )
-    topic_slug = _topics(by_slug=True)
+    place_slug = _by_key(Place, like="place", field_name="place")
+    topic_slug = _by_key(Topic, like="topic", field_name="topics", method="filter_topics")
     regarding = IdsFilter(
         queryset=Communication.objects.all(), help_text="Communications about one of these (readouts of a call)."
     )
@@ -579,9 +574,7 @@ class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSear
     """Filters for statements."""
 
     speaker = IdsFilter(queryset=Actor.objects.all(), help_text="Said by one of these.")
-    speaker_slug = KeysFilter(
-        field_name="speaker", queryset=Actor.objects.all(), to_field_name="slug", help_text="As `speaker`, by slug."
-    )
+    speaker_slug = _by_key(Actor, like="speaker", field_name="speaker")
     speaker_kind = ChoicesFilter(field_name="speaker__kind", choices=ActorKind.choices)
     addressee = RelatedModelFilter(
         field_name="addressees", queryset=Actor.objects.all(), help_text="Said to one of these."
@@ -593,24 +586,16 @@ class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSear
     communication = IdsFilter(queryset=Communication.objects.all())
     communication_kind = ChoicesFilter(field_name="communication__kind", choices=CommunicationKind.choices)
     source = IdsFilter(queryset=Source.objects.all())
-    source_url = KeysFilter(
-        field_name="source", queryset=Source.objects.all(), to_field_name="url", help_text="As `source`, by URL."
-    )
+    source_url = _by_key(Source, like="source", field_name="source", key="url")
     topic = _topics()
-    topic_slug = _topics(by_slug=True)
+    topic_slug = _by_key(Topic, like="topic", field_name="topics", method="filter_topics")
     place = IdsFilter(
         field_name="mentioned_places",
         queryset=Place.objects.all(),
         method="filter_places",
         help_text="Mentions one of these places, or was said in a communication there.",
     )
-    place_slug = KeysFilter(
-        field_name="mentioned_places",
-        queryset=Place.objects.all(),
-        to_field_name="slug",
-        method="filter_places",
-        help_text="As `place`, by slug.",
-    )
+    place_slug = _by_key(Place, like="place", field_name="mentioned_places", method="filter_places")
     kind = ChoicesFilter(choices=StatementKind.choices)
     status = ChoicesFilter(choices=CurationStatus.choices)
     date = DateKeyRangeFilter()

@@ -17,24 +17,24 @@ def test_a_token_works_under_either_scheme(curator, scheme):
     assert response.status_code == 201, response.content
 
 
+def statements_with(authorization: str):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=authorization)
+    return client.get(f"{API}/statements/")
+
+
 @pytest.mark.parametrize("header", ["Basic YWxpY2U6c2VjcmV0", "Digest x", "Key 123"])
 def test_an_unknown_scheme_is_refused_saying_so(db, header):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=header)
-    response = client.get(f"{API}/statements/")
+    response = statements_with(header)
     assert response.status_code == 401
     assert "Unknown authorization scheme" in response.json()["errors"][0]["detail"]
 
 
 def test_a_token_with_spaces_is_refused_saying_how_to_send_it(db):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Bearer abc def")
-    response = client.get(f"{API}/statements/")
+    response = statements_with("Bearer abc def")
     assert response.status_code == 401
     assert "one space" in response.json()["errors"][0]["detail"]
 
 
 def test_a_wrong_token_is_refused(db):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Bearer 0123456789abcdef")
-    assert client.get(f"{API}/statements/").status_code == 401
+    assert statements_with("Bearer 0123456789abcdef").status_code == 401
