@@ -32,7 +32,13 @@ from statements.models import (
 )
 from statements.models.base import DateKey
 from statements.search import full_text_search
-from statements.selectors import about_topics, actor_search, place_search, topic_ids_with_descendants
+from statements.selectors import (
+    about_topics,
+    actor_search,
+    place_search,
+    places_named,
+    topic_ids_with_descendants,
+)
 
 #: An id as a query parameter: digits that fit a 64-bit key.
 ID_RE = re.compile(r"[0-9]{1,18}")
@@ -205,6 +211,28 @@ class KeysField(IdsField):
         return sorted(set(found.values()))
 
 
+class PlaceNamesField(IdsField):
+    """Places given by a name or an alias, ignoring case and accents: every place so named, in one query.
+
+    A name no place has is refused naming it. Names are not unique: "Springfield" selects every Springfield.
+    """
+
+    def _check_values(self, value) -> list[int]:
+        self._check_count(value)
+        for given in value:
+            if not isinstance(given, str) or "\x00" in given or not given.strip():
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": repr(given)}
+                )
+        found = places_named(value)
+        for given in value:
+            if given not in found:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": given}
+                )
+        return sorted(set().union(*found.values()))
+
+
 class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     """Matches rows related to any of the given records, given by id.
 
@@ -222,6 +250,21 @@ class KeysFilter(IdsFilter):
     """Matches as the id filter of the same relation does, the records given by slug or URL (`to_field_name`)."""
 
     field_class = KeysField
+
+
+class PlaceNamesFilter(IdsFilter):
+    """Matches as the place filter of the same relation does, the places given by name or alias."""
+
+    field_class = PlaceNamesField
+
+
+def _by_place_name(*, field_name: str, method: str | None = None) -> PlaceNamesFilter:
+    return PlaceNamesFilter(
+        field_name=field_name,
+        queryset=Place.objects.all(),
+        method=method,
+        help_text="As `place`, by a name or alias of the place, ignoring case and accents (every place so named).",
+    )
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
@@ -538,6 +581,7 @@ class CommunicationFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullText
     topic = _topics()
     place = IdsFilter(queryset=Place.objects.all(), help_text="Took place here.")
     place_slug = _by_key(Place, like="place", field_name="place")
+    place_name = _by_place_name(field_name="place")
     topic_slug = _by_key(Topic, like="topic", field_name="topics", method="filter_topics")
     regarding = IdsFilter(
         queryset=Communication.objects.all(), help_text="Communications about one of these (readouts of a call)."
@@ -596,6 +640,7 @@ class StatementFilterSet(TopicTreeMixin, RangeParameterErrorsMixin, FullTextSear
         help_text="Mentions one of these places, or was said in a communication there.",
     )
     place_slug = _by_key(Place, like="place", field_name="mentioned_places", method="filter_places")
+    place_name = _by_place_name(field_name="mentioned_places", method="filter_places")
     kind = ChoicesFilter(choices=StatementKind.choices)
     status = ChoicesFilter(choices=CurationStatus.choices)
     date = DateKeyRangeFilter()

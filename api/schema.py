@@ -6,7 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from rest_framework.permissions import SAFE_METHODS
 
+from api.csv_output import CSV_MEDIA_TYPE
 from api.permissions import ModelPermissionsOrConfiguredAnonymousRead
+
+CSV_DESCRIPTION = (
+    "With `format=csv` or `Accept: text/csv`: every record the filters select (not a page), one row each, "
+    "streamed; `bom=true` starts it with a byte order mark for spreadsheets that need one."
+)
 
 # Errors only a request with a body can cause.
 WRITE_ONLY_ERRORS = {"409", "413"}
@@ -53,7 +59,9 @@ class AutoSchema(StandardizedErrorsAutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
-        if direction == "response" and schema.get("properties"):
+        # A facets document holds only the facets asked for (api.serializers.facets).
+        keys_optional = type(serializer).__name__.endswith("FacetSetSerializer")
+        if direction == "response" and schema.get("properties") and not keys_optional:
             schema["required"] = sorted(schema["properties"])
         return schema
 
@@ -88,6 +96,15 @@ class AutoSchema(StandardizedErrorsAutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        for code, response in responses.items():
+            content = response.get("content", {})
+            if CSV_MEDIA_TYPE not in content:
+                continue
+            if code.startswith("2"):
+                # The CSV of a list is every record the filters select, not a page (api.csv_output).
+                content[CSV_MEDIA_TYPE] = {"schema": {"type": "string", "description": CSV_DESCRIPTION}}
+            else:
+                del content[CSV_MEDIA_TYPE]  # Errors are JSON, whatever was asked for.
         if direction == "response" and self._conditional_record_action() == "retrieve":
             not_modified = OpenApiResponse(
                 description="Not modified: the If-None-Match header names the current version."

@@ -12,7 +12,7 @@ app_name = "api"
 
 
 class ApiRootView(APIRootView):
-    """Version 1 of the statement data API: its resources, then its schema, documentation, export and token."""
+    """Version 1 of the statement data API: its resources, then its schema, documentation, export, facets and token."""
 
     #: Beside the resources, by the name each is listed under.
     other_addresses = {
@@ -20,6 +20,8 @@ class ApiRootView(APIRootView):
         "docs": "api:docs",
         "redoc": "api:redoc",
         "export": "api:statement-export",
+        "statement_facets": "api:statement-facets",
+        "communication_facets": "api:communication-facets",
         "token": "api:token",
     }
 

@@ -19,7 +19,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from api.csv_output import BATCH_SIZE, BOM_PARAMETER, CSVRenderer, columns_of, csv_response, record_rows
 from api.exceptions import PreconditionFailed, stale_record_detail
+from api.facets import FACET_PARAMETER, FACET_SIZE_PARAMETER, facets_action
 from api.filtersets import (
     ActorFilterSet,
     ActorMergeFilterSet,
@@ -37,6 +39,7 @@ from api.permissions import CanMergeActors
 from api.serializers.actors import ActorSerializer
 from api.serializers.communications import CommunicationSerializer
 from api.serializers.extraction import ExtractionResultSerializer
+from api.serializers.facets import CommunicationFacetsSerializer, StatementFacetsSerializer
 from api.serializers.history import DeletedStatementSerializer, HistoryEntrySerializer
 from api.serializers.merging import ActorMergeRequestSerializer, ActorMergeSerializer
 from api.serializers.places import PlaceSerializer
@@ -112,10 +115,49 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         if getattr(self, "ordering_fields", None) is not None or OrderingFilter in self.filter_backends:
             known.add("ordering")
         known.add(api_settings.URL_FORMAT_OVERRIDE or "format")
+        if self.wants_csv():
+            known.add(BOM_PARAMETER)
+        if self.action == "facets":
+            known.update({FACET_PARAMETER, FACET_SIZE_PARAMETER})
         unknown = sorted(set(self.request.query_params) - known)
         if unknown:
             takes = ", ".join(sorted(known))
             raise ValidationError({name: [f"Unknown parameter. This list takes: {takes}."] for name in unknown})
+
+    # Lists as CSV: every record the filters select, streamed (api.csv_output).
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action in CSV_ACTIONS:
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def wants_csv(self) -> bool:
+        """Whether the request asked for CSV, by `format=csv` or its Accept header."""
+        return isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer)
+
+    def list(self, request, *args, **kwargs):
+        if self.wants_csv():
+            return self.csv_list(self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def csv_list(self, queryset):
+        """The whole filtered list as a CSV download, in the list's order, read and written in batches."""
+        paginator = self.paginator
+        if isinstance(paginator, KeysetPagination):
+            batches = paginator.batches(queryset, self.request, BATCH_SIZE)
+        else:
+            batches = _chunks(queryset.iterator(chunk_size=BATCH_SIZE), BATCH_SIZE)
+        serializer = self.get_serializer()
+        represented = (self.get_serializer(batch, many=True).data for batch in batches)
+        name = queryset.model._meta.verbose_name_plural.replace(" ", "-")
+        columns = columns_of(serializer)
+        return csv_response(
+            [column.name for column in columns],
+            record_rows(represented, columns),
+            filename=f"{name}.csv",
+            request=self.request,
+        )
 
     def service_arguments(self) -> dict[str, Any]:
         """Arguments every service call of this resource gets besides the validated data: who is writing."""
@@ -176,6 +218,10 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         return record.version
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(getattr(request, "accepted_renderer", None), CSVRenderer) and isinstance(response, Response):
+            # Only records are written as CSV: an error is the API's JSON error document, whatever was asked for.
+            request.accepted_renderer = self.get_renderers()[0]
+            request.accepted_media_type = request.accepted_renderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code in {200, 201, 304} and self.action in RECORD_ACTIONS:
             serializer_record = getattr(response.data, "serializer", None)
@@ -210,9 +256,26 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     def paginated_list(self, queryset):
         """A page of the queryset, filtered by the action's filter set."""
         queryset = self.filter_queryset(queryset)
+        if self.wants_csv():
+            return self.csv_list(queryset)
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
+
+
+#: Actions that list records, and so may answer in CSV.
+CSV_ACTIONS = {"list", "statements", "communications", "facets"}
+
+
+def _chunks(records, size: int):
+    chunk = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 #: Actions that hand their record to a service.
@@ -432,6 +495,8 @@ class CommunicationViewSet(ServiceModelViewSet):
     update_service = services.communication_update
     instance_argument = "communication"
 
+    facets = facets_action(Communication, CommunicationFacetsSerializer, "communication", CommunicationFilterSet)
+
     @extend_schema(summary="Statements made in the communication", responses=StatementSerializer(many=True))
     @action(**STATEMENT_LIST_ACTION)
     def statements(self, request, pk=None):
@@ -454,6 +519,8 @@ class StatementViewSet(ServiceModelViewSet):
 
     def service_arguments(self):
         return {"user": self.request.user}
+
+    facets = facets_action(Statement, StatementFacetsSerializer, "statement", StatementFilterSet)
 
     @extend_schema(
         summary="Deleted statements",

@@ -402,6 +402,22 @@ def place_search(queryset: QuerySet[Place], query: str) -> QuerySet[Place]:
     return queryset.filter(Q(name__icontains=query.strip()) | Q(pk__in=alias_matches))
 
 
+def places_named(names: Collection[str]) -> dict[str, set[int]]:
+    """The places each name is the name or an alias of, ignoring case and accents (aliases folded as
+    `normalize_name` folds them), in one query; a name no place has is left out."""
+    folded = {normalize_name(name): name for name in names}
+    by_name = Q.create([("name__iexact", name) for name in names], connector=Q.OR)
+    rows = Place.objects.filter(by_name | Q(aliases__normalized_name__in=list(folded))).values_list(
+        "pk", "name", "aliases__normalized_name"
+    )
+    found: dict[str, set[int]] = defaultdict(set)
+    for pk, name, alias in rows:
+        for given in names:
+            if normalize_name(given) in (normalize_name(name), alias):
+                found[given].add(pk)
+    return dict(found)
+
+
 # Merging actors
 
 #: Folded names looked up per query when matching aliases to names; keeps every database's parameter limit.

@@ -83,3 +83,33 @@ def test_a_key_with_a_nul_character_is_refused_not_sent_to_the_database(api_clie
     response = api_client.get(f"{API}/communications/", {"place_slug": "ra\x00fah"})
     assert response.status_code == 400
     assert error_attrs(response) == {"place_slug"}
+
+
+def test_places_by_name_or_alias_ignoring_case_and_accents(api_client):
+    rafah = PlaceFactory(name="Rafah")
+    rafah.aliases.create(name="Rafaḥ", normalized_name="rafah")
+    cairo = PlaceFactory(name="Cairo")
+    cairo.aliases.create(name="Al-Qāhirah", normalized_name="al-qahirah")
+    springfields = [PlaceFactory(name="Springfield"), PlaceFactory(name="Springfield")]
+    in_rafah, in_cairo, said_in_cairo = StatementFactory(), StatementFactory(), StatementFactory()
+    in_rafah.mentioned_places.set([rafah])
+    in_cairo.mentioned_places.set([cairo])
+    said_in_cairo.communication = CommunicationFactory(place=cairo)
+    said_in_cairo.save()
+    in_springfields = [StatementFactory(), StatementFactory()]
+    for statement, place in zip(in_springfields, springfields, strict=True):
+        statement.mentioned_places.set([place])
+
+    def listed(**query):
+        return sorted(ids(api_client.get(f"{API}/statements/", query)))
+
+    assert listed(place_name="rafah") == [in_rafah.pk]
+    assert listed(place_name="AL-QAHIRAH") == sorted([in_cairo.pk, said_in_cairo.pk])
+    assert listed(place_name=["Rafah", "Cairo"]) == sorted([in_rafah.pk, in_cairo.pk, said_in_cairo.pk])
+    assert listed(place_name="Springfield") == sorted(statement.pk for statement in in_springfields)
+    calls = ids(api_client.get(f"{API}/communications/", {"place_name": "cairo"}))
+    assert calls == [said_in_cairo.communication_id]
+    response = api_client.get(f"{API}/statements/", {"place_name": "Atlantis"})
+    assert response.status_code == 400
+    assert error_attrs(response) == {"place_name"}
+    assert "Atlantis" in response.json()["errors"][0]["detail"]

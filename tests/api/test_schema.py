@@ -167,13 +167,15 @@ def test_request_and_response_components_are_split(schema):
 
 
 def test_response_components_require_every_field(schema):
-    """A response always has every key, so SDKs need not treat any as possibly absent."""
+    """A response always has every key, so SDKs need not treat any as possibly absent; but a facets document,
+    which holds the facets asked for."""
     components = schema["components"]["schemas"]
     partial = [
         name
         for name, component in components.items()
         if "properties" in component
         and not name.endswith("Request")
+        and not name.endswith("FacetSet")
         and set(component.get("required", [])) != set(component["properties"])
     ]
 
@@ -220,6 +222,10 @@ def test_bodies_are_json_only(schema):
             # The bulk export streams JSON Lines: one JSON document per line, not one JSON body.
             is_export = (operation["operationId"], code) == ("export_statements", "200")
             allowed = {"application/x-ndjson"} if is_export else set()
+            # Lists and facets are also CSV, documented as text.
+            csv = response.get("content", {}).get("text/csv")
+            if code == "200" and csv is not None and csv["schema"]["type"] == "string":
+                allowed.add("text/csv")
             other_types |= set(response.get("content", {})) - {"application/json"} - allowed
 
     assert other_types == set()
@@ -315,7 +321,7 @@ def test_integer_limits_do_not_depend_on_the_database(schema):
     assert "format" not in properties["span_end"]
 
 
-def test_the_api_root_lists_the_schema_docs_export_and_token_beside_the_resources(db, client):
+def test_the_api_root_lists_the_schema_docs_export_facets_and_token_beside_the_resources(db, client):
     root = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
     assert {"statements", "communications", "actors"} <= set(root)
     for name, path in {
@@ -324,5 +330,7 @@ def test_the_api_root_lists_the_schema_docs_export_and_token_beside_the_resource
         "redoc": "/api/v1/redoc/",
         "export": "/api/v1/export/statements.jsonl",
         "token": "/api/v1/auth/token/",
+        "statement_facets": "/api/v1/statements/facets/",
+        "communication_facets": "/api/v1/communications/facets/",
     }.items():
         assert root[name] == f"http://testserver{path}"

@@ -1,0 +1,283 @@
+"""Facets: the most frequent values of a property across a filtered set of statements or communications.
+
+A facet counts, for each value (a speaker, a topic, a month, a kind…), the records of the set that
+have it, and gives the most frequent first. Each is one grouped query over the set, which stays a
+subquery: whatever filters and search made the set, the database counts it without the rows
+leaving it. A facet's counts are those of the list its value narrows the set to: a topic counts
+the records about it or a narrower topic, as the `topic` filter selects; a place, the statements
+mentioning it or said in a communication there, as the `place` filter does; a month, the records
+whose date falls in it, as a date range does (so a date known only to its year counts in January).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, DateField, QuerySet
+from django.db.models.functions import Trunc
+
+from statements.models import Communication, Statement, Topic
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet and how many records of the set have it."""
+
+    value: int | str | datetime.date
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A property to count: its name, the list filter that narrows to one of its values, and how to count."""
+
+    name: str
+    #: What the value is: "actor", "topic", "place", "source", "communication", "choice" or "period".
+    value_kind: str
+    #: The list's query parameter that selects one value ("speaker", "kind", "date" for a date range).
+    parameter: str
+    description: str
+    counts: Callable[[QuerySet, int], list[FacetValue]]
+
+
+def _by_column(column: str) -> Callable[[QuerySet, int], list[FacetValue]]:
+    """Counts by a column of the set's own rows (a choice, or a to-one relation's id); rows without one skipped."""
+
+    def counts(queryset: QuerySet, limit: int) -> list[FacetValue]:
+        rows = (
+            queryset.order_by()
+            .filter(**{f"{column}__isnull": False})
+            .values(column)
+            .annotate(facet_count=Count("pk"))
+            .order_by("-facet_count", column)[:limit]
+        )
+        return [FacetValue(row[column], row["facet_count"]) for row in rows]
+
+    return counts
+
+
+def _by_link(relation: str, *, target: str | None = None) -> Callable[[QuerySet, int], list[FacetValue]]:
+    """Counts by the members of a to-many relation (a many-to-many field, or `participations`' actors).
+
+    The links of the set's records are counted, each record once per member even when it is linked
+    to the member twice (an actor taking part in two roles).
+    """
+
+    def counts(queryset: QuerySet, limit: int) -> list[FacetValue]:
+        model = queryset.model
+        field = model._meta.get_field(relation)
+        if field.many_to_many:
+            links, owner = field.remote_field.through.objects, field.m2m_field_name()
+            member = target or field.m2m_reverse_field_name()
+        else:
+            links, owner, member = field.related_model.objects, field.field.name, target
+        distinct = not field.many_to_many  # Many-to-many links are unique per pair; participations per role.
+        rows = (
+            links.filter(**{f"{owner}__in": queryset.order_by().values("pk")})
+            .values(member)
+            .annotate(facet_count=Count(owner, distinct=distinct))
+            .order_by("-facet_count", member)[:limit]
+        )
+        return [FacetValue(row[member], row["facet_count"]) for row in rows]
+
+    return counts
+
+
+def _by_period(kind: str) -> Callable[[QuerySet, int], list[FacetValue]]:
+    """Counts by the month or year of the records' dates, as their first day; undated records skipped."""
+
+    def counts(queryset: QuerySet, limit: int) -> list[FacetValue]:
+        rows = (
+            queryset.order_by()
+            .filter(date__isnull=False)
+            .annotate(facet_period=Trunc("date", kind, output_field=DateField()))
+            .values("facet_period")
+            .annotate(facet_count=Count("pk"))
+            .order_by("-facet_count", "-facet_period")[:limit]
+        )
+        return [FacetValue(_as_date(row["facet_period"]), row["facet_count"]) for row in rows]
+
+    return counts
+
+
+def _as_date(value) -> datetime.date:
+    # SQLite's truncation comes back as a string on some versions, PostgreSQL's as a date.
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
+def _raw_counts(sql: str, params: list, limit: int) -> list[FacetValue]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY 2 DESC, 1 LIMIT %s", [*params, limit])
+        return [FacetValue(value, count) for value, count in cursor.fetchall()]
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _set_sql(queryset: QuerySet) -> tuple[str, list]:
+    """The SQL selecting the ids of the set, to use as a subquery."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    return sql, list(params)
+
+
+def _topic_tree_sql() -> str:
+    """Pairs (topic, itself or a broader topic) of the whole topic tree, as a table of values.
+
+    The tree is small and read whole (one query); given as values, the database knows its size,
+    where a recursive query would be estimated at a hundred times it and planned for that.
+    """
+    parents = dict(Topic.objects.order_by().values_list("pk", "parent_id"))
+    pairs = []
+    for topic in parents:
+        ancestor, seen = topic, set()
+        while ancestor is not None and ancestor not in seen:
+            seen.add(ancestor)
+            pairs.append(f"({int(topic)}, {int(ancestor)})")
+            ancestor = parents.get(ancestor)
+    return f"WITH facet_tree(topic, ancestor) AS (VALUES {', '.join(pairs)}) " if pairs else ""
+
+
+def _by_topic(queryset: QuerySet, limit: int) -> list[FacetValue]:
+    """Counts by topic, a record counted under each topic it is about and each broader one, once."""
+    tree = _topic_tree_sql()
+    if not tree:
+        return []
+    field = queryset.model._meta.get_field("topics")
+    through = field.remote_field.through
+    owner = _quote(through._meta.get_field(field.m2m_field_name()).column)
+    ids, params = _set_sql(queryset)
+    sql = (
+        f"{tree}SELECT facet_tree.ancestor, COUNT(DISTINCT link.{owner}) "
+        f"FROM {_quote(through._meta.db_table)} link JOIN facet_tree ON facet_tree.topic = link.topic_id "
+        f"WHERE link.{owner} IN ({ids}) GROUP BY facet_tree.ancestor"
+    )
+    return _raw_counts(sql, params, limit)
+
+
+def _statements_by_place(queryset: QuerySet, limit: int) -> list[FacetValue]:
+    """Counts by place: the places a statement mentions and the place of its communication, once each."""
+    mentioned = Statement.mentioned_places.through._meta.db_table
+    ids, params = _set_sql(queryset)
+    statement, communication = _quote(Statement._meta.db_table), _quote(Communication._meta.db_table)
+    sql = (
+        "SELECT place_id, COUNT(DISTINCT statement_id) FROM ("
+        f"SELECT statement_id, place_id FROM {_quote(mentioned)} WHERE statement_id IN ({ids}) "
+        f"UNION ALL SELECT said.id, held.place_id FROM {statement} said "
+        f"JOIN {communication} held ON held.id = said.communication_id "
+        f"WHERE held.place_id IS NOT NULL AND said.id IN ({ids})"
+        ") facet_places GROUP BY place_id"
+    )
+    return _raw_counts(sql, params * 2, limit)
+
+
+def _period_facets(noun: str) -> list[Facet]:
+    return [
+        Facet("month", "period", "date", f"{noun} by the month of their date.", _by_period("month")),
+        Facet("year", "period", "date", f"{noun} by the year of their date.", _by_period("year")),
+    ]
+
+
+#: The facets of statements, by name, in the order the schema lists them.
+STATEMENT_FACETS = {
+    facet.name: facet
+    for facet in [
+        Facet("speaker", "actor", "speaker", "Statements by who said them.", _by_column("speaker")),
+        Facet("addressee", "actor", "addressee", "Statements by who they were said to.", _by_link("addressees")),
+        Facet("reported_by", "actor", "reported_by", "Statements by who relayed them.", _by_column("reported_by")),
+        Facet(
+            "mentioned_actor",
+            "actor",
+            "mentioned_actor",
+            "Statements by the actors they name.",
+            _by_link("mentioned_actors"),
+        ),
+        Facet(
+            "topic", "topic", "topic", "Statements by topic, each counted under broader topics too.", _by_topic
+        ),
+        Facet(
+            "place",
+            "place",
+            "place",
+            "Statements by the places they mention or were said in.",
+            _statements_by_place,
+        ),
+        Facet("source", "source", "source", "Statements by the source they are taken from.", _by_column("source")),
+        Facet(
+            "communication",
+            "communication",
+            "communication",
+            "Statements by the communication they were said in.",
+            _by_column("communication"),
+        ),
+        Facet("kind", "choice", "kind", "Statements by kind (direct quote, paraphrase…).", _by_column("kind")),
+        Facet(
+            "communication_kind",
+            "choice",
+            "communication_kind",
+            "Statements by the kind of communication they were said in.",
+            _by_column("communication__kind"),
+        ),
+        Facet("speaker_kind", "choice", "speaker_kind", "Statements by the kind of speaker.", _by_column("speaker__kind")),
+        Facet("status", "choice", "status", "Statements by curation status.", _by_column("status")),
+        *_period_facets("Statements"),
+    ]
+}
+
+#: The facets of communications, by name.
+COMMUNICATION_FACETS = {
+    facet.name: facet
+    for facet in [
+        Facet(
+            "participant",
+            "actor",
+            "participant",
+            "Communications by who took part.",
+            _by_link("participations", target="actor"),
+        ),
+        Facet(
+            "participant_role",
+            "choice",
+            "participant_role",
+            "Communications by the roles their participants took.",
+            _by_link("participations", target="role"),
+        ),
+        Facet("topic", "topic", "topic", "Communications by topic, each counted under broader topics too.", _by_topic),
+        Facet("place", "place", "place", "Communications by where they took place.", _by_column("place")),
+        Facet("kind", "choice", "kind", "Communications by kind (phone call, meeting…).", _by_column("kind")),
+        *_period_facets("Communications"),
+    ]
+}
+
+#: Facets by the model they count.
+FACETS = {Statement: STATEMENT_FACETS, Communication: COMMUNICATION_FACETS}
+
+#: Values a facet gives unless asked for more, and the most it gives.
+DEFAULT_FACET_SIZE = 10
+MAX_FACET_SIZE = 100
+
+
+@dataclass(frozen=True)
+class FacetResult:
+    """A facet's most frequent values, and whether more values have records in the set."""
+
+    facet: Facet
+    values: list[FacetValue]
+    truncated: bool
+
+
+def facet_counts(queryset: QuerySet, names: list[str], size: int = DEFAULT_FACET_SIZE) -> list[FacetResult]:
+    """The facets named, in that order, of the records of `queryset`: the `size` most frequent values of each."""
+    facets = FACETS[queryset.model]
+    results = []
+    for name in names:
+        facet = facets[name]
+        values = facet.counts(queryset, size + 1)
+        results.append(FacetResult(facet, values[:size], truncated=len(values) > size))
+    return results
+
