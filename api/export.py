@@ -3,12 +3,15 @@
 from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from api.filtersets import StatementFilterSet
 from statements import selectors, transfer
 from statements.models import Statement
 
@@ -27,6 +30,12 @@ class ErrorsAsJSON(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+class ExportFilterSet(StatementFilterSet):
+    """The statement list's filters, selecting what to export; a search selects every match, unranked."""
+
+    ranks_by_default = False
+
+
 class StatementExportView(APIView):
     """Every curated record as one JSON object per line, in dependency order, streamed."""
 
@@ -34,6 +43,9 @@ class StatementExportView(APIView):
     content_negotiation_class = ErrorsAsJSON
     # The permissions are those of statements: whoever may read them may export.
     queryset = Statement.objects.none()
+    # Documented, and applied by `selection`.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ExportFilterSet
 
     @extend_schema(
         operation_id="export_statements",
@@ -44,15 +56,37 @@ class StatementExportView(APIView):
             "statements), each referring to others by their stable key. The same data always gives the "
             "same bytes; `manage.py import_statements` reads it back. Readable by whoever may read statements; "
             "readers who may not see unreviewed statements get the public dataset: verified statements only, a "
-            "statement answering one that is not verified written with `in_reply_to` null."
+            "statement answering one that is not verified written with `in_reply_to` null. The statement list's "
+            "filters select what to export: the statements they select, the communications and sources those "
+            "refer to, and every actor, position, place and topic, so that the file imports on its own (a "
+            "statement answering one not selected is written with `in_reply_to` null)."
         ),
+        filters=True,
         responses={(200, NDJSON): OpenApiResponse(OpenApiTypes.STR, description="JSON Lines, UTF-8.")},
     )
     def get(self, request):
-        lines = transfer.export_lines(public=not selectors.sees_unreviewed(request.user))
+        selection = self.selection(request)
+        lines = transfer.export_lines(public=not selectors.sees_unreviewed(request.user), selection=selection)
         response = StreamingHttpResponse(_in_blocks(lines), content_type=f"{NDJSON}; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="statements.jsonl"'
         return response
+
+    def selection(self, request):
+        """The statements the statement list's filters in the query string select, or None without filters.
+
+        Unknown parameters are refused as the list refuses them; a search selects every match.
+        """
+        known = ExportFilterSet.parameters()
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            takes = ", ".join(sorted(known))
+            raise ValidationError({name: [f"Unknown parameter. The export takes: {takes}."] for name in unknown})
+        if not request.query_params:
+            return None
+        filterset = ExportFilterSet(request.query_params, queryset=Statement.objects.all(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs
 
 
 def _in_blocks(lines: Iterable[str]) -> Iterator[bytes]:

@@ -68,6 +68,7 @@ def facets_action(model, serializer_class, noun: str, filterset_class):
     )
 
     @extend_schema(
+        operation_id=f"{noun}s_facets",
         summary=f"Facets of the {noun}s the filters select",
         description=(
             f"Counts, over every {noun} the filters (and `q`) select, the most frequent values of each `facet` "

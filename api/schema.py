@@ -50,6 +50,17 @@ ETAG_HEADER_DESCRIPTION = (
 )
 
 
+#: Summaries of the standard actions of a resource, by action.
+STANDARD_SUMMARIES = {
+    "list": "List {many}",
+    "create": "Create {one}",
+    "retrieve": "Read {one}",
+    "update": "Replace {one}",
+    "partial_update": "Change some fields of {one}",
+    "destroy": "Delete {one}",
+}
+
+
 class AutoSchema(StandardizedErrorsAutoSchema):
     """Adds the API's error responses; conflicts and oversized bodies only where a body is sent.
 
@@ -64,6 +75,19 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         if direction == "response" and schema.get("properties") and not keys_optional:
             schema["required"] = sorted(schema["properties"])
         return schema
+
+    def get_summary(self):
+        summary = super().get_summary()
+        if summary:
+            return summary
+        # The standard actions of a resource, named from its model: "List statements", "Change a statement".
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        action = getattr(self.view, "action", None)
+        if model is None or action not in STANDARD_SUMMARIES:
+            return None
+        one, many = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+        article = "an" if one[0] in "aeiou" else "a"
+        return STANDARD_SUMMARIES[action].format(one=f"{article} {one}", many=many)
 
     def get_auth(self):
         # drf-spectacular marks authentication optional only for AllowAny and IsAuthenticatedOrReadOnly;
@@ -180,3 +204,22 @@ def postprocess_list_limits(result, generator, **kwargs):
 def _ordering_name(value: str) -> str:
     name = value.lstrip("-").upper()
     return f"{name}_DESCENDING" if value.startswith("-") else name
+
+
+def postprocess_page_examples(result, generator, **kwargs):
+    """Examples of page links that are this API's own (DRF's name `api.example.org/accounts/`)."""
+    components = result.get("components", {}).get("schemas", {})
+    for path, path_item in result.get("paths", {}).items():
+        operation = path_item.get("get")
+        if not operation:
+            continue
+        content = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
+        name = content.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+        page = components.get(name, {}).get("properties", {})
+        if not name.startswith("Paginated") or "next" not in page:
+            continue
+        if "example" in page["next"]:
+            # Numbered pages: DRF gives an example of its own.
+            page["next"]["example"] = f"http://127.0.0.1:8000{path}?page=3"
+            page["previous"]["example"] = f"http://127.0.0.1:8000{path}?page=1"
+    return result

@@ -128,7 +128,8 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
 
     def get_renderers(self):
         renderers = super().get_renderers()
-        if self.action in CSV_ACTIONS:
+        # Without an action (a method the address does not take), the answer is an error, written as JSON.
+        if self.action in CSV_ACTIONS or self.action is None:
             renderers.append(CSVRenderer())
         return renderers
 
@@ -567,6 +568,12 @@ class TokenView(ObtainAuthToken):
     parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
 
+    @extend_schema(
+        summary="Get an API token",
+        description="Exchanges a username and password for the user's API token (the same token on every call "
+        "until it is deleted in the admin). Send it as `Authorization: Bearer <token>` or `Token <token>`. "
+        "Repeated failed attempts lock the account out for a while (429).",
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -316,6 +316,32 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.postprocess_parameter_enums",
         "api.schema.postprocess_list_limits",
+        "api.schema.postprocess_page_examples",
+    ],
+    # In the order a reader wants them: what was said first, the records it refers to after.
+    "TAGS": [
+        {
+            "name": "statements",
+            "description": "Direct quotes and paraphrases, each anchored to its source: who said "
+            "what, to whom, when, in which communication, as reported by whom. Lists, facets, CSV, history.",
+        },
+        {
+            "name": "communications",
+            "description": "Calls, meetings, readouts, briefings, negotiations: their "
+            "participants and roles, dates, places and the sources reporting them.",
+        },
+        {
+            "name": "actors",
+            "description": "People, organisations, government bodies, outlets and unnamed sources, "
+            "with aliases; merging duplicates.",
+        },
+        {"name": "actor-merges", "description": "Merges of duplicate actors, and undoing them."},
+        {"name": "sources", "description": "The documents statements are anchored to; extracting draft statements."},
+        {"name": "topics", "description": "Subjects, in a tree."},
+        {"name": "places", "description": "Countries, regions, cities and sites."},
+        {"name": "positions", "description": "Titles actors held, and when."},
+        {"name": "export", "description": "The dataset as JSON Lines, whole or as a list's filters select it."},
+        {"name": "auth", "description": "API tokens, sent as `Authorization: Bearer <token>` or `Token <token>`."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "statements.choices.ActorKind",
@@ -326,7 +352,6 @@ SPECTACULAR_SETTINGS = {
         "ParticipantRoleEnum": "statements.choices.ParticipantRole",
         "StatementKindEnum": "statements.choices.StatementKind",
         "CurationStatusEnum": "statements.choices.CurationStatus",
-        "CountryEnum": "django_countries.countries",
         "ErrorTypeEnum": "api.serializers.errors.ERROR_TYPES",
         "TextPositionSelectorTypeEnum": "api.serializers.statements.TEXT_POSITION_SELECTOR",
         "TextQuoteSelectorTypeEnum": "api.serializers.statements.TEXT_QUOTE_SELECTOR",

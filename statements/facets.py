@@ -197,9 +197,7 @@ STATEMENT_FACETS = {
             "Statements by the actors they name.",
             _by_link("mentioned_actors"),
         ),
-        Facet(
-            "topic", "topic", "topic", "Statements by topic, each counted under broader topics too.", _by_topic
-        ),
+        Facet("topic", "topic", "topic", "Statements by topic, each counted under broader topics too.", _by_topic),
         Facet(
             "place",
             "place",
@@ -223,7 +221,9 @@ STATEMENT_FACETS = {
             "Statements by the kind of communication they were said in.",
             _by_column("communication__kind"),
         ),
-        Facet("speaker_kind", "choice", "speaker_kind", "Statements by the kind of speaker.", _by_column("speaker__kind")),
+        Facet(
+            "speaker_kind", "choice", "speaker_kind", "Statements by the kind of speaker.", _by_column("speaker__kind")
+        ),
         Facet("status", "choice", "status", "Statements by curation status.", _by_column("status")),
         *_period_facets("Statements"),
     ]
@@ -280,4 +280,3 @@ def facet_counts(queryset: QuerySet, names: list[str], size: int = DEFAULT_FACET
         values = facet.counts(queryset, size + 1)
         results.append(FacetResult(facet, values[:size], truncated=len(values) > size))
     return results
-

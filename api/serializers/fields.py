@@ -74,6 +74,18 @@ class EmbeddedRelatedFieldSchema(OpenApiSerializerFieldExtension):
         return auto_schema.resolve_serializer(self.target.brief_serializer_class, direction).ref
 
 
+class CountryFieldSchema(OpenApiSerializerFieldExtension):
+    """A country is a plain string in the schema, its ISO 3166-1 alpha-2 code: an SDK takes "US" as it is,
+    where an enum of 250 codes would make each client want its own constant."""
+
+    target_class = "django_countries.serializer_fields.CountryField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        # No pattern: with one, drf-spectacular writes a blank-allowing field as a oneOf two strings.
+        return {"type": "string", "maxLength": 2, "example": "US"}
+
+
 class CuratorNameField(serializers.CharField):
     """The username of a curator (who created, changed, merged or deleted something): shown to signed-in
     readers, null to anonymous ones. Reads a user or a username."""

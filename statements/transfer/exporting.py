@@ -14,7 +14,9 @@ from django.db.models import Case, Q, When
 
 from statements.models import (
     Actor,
+    Communication,
     Participation,
+    Source,
     Statement,
 )
 from statements.selectors import public_statements
@@ -22,6 +24,7 @@ from statements.transfer.records import (
     EXPORT_CHUNK_SIZE,
     HEADER,
     RECORD_TYPES,
+    TYPE_OF_MODEL,
     KeyText,
     RecordType,
     TransferError,
@@ -39,12 +42,16 @@ def export_lines(
     *,
     statuses: Iterable[str] | None = None,
     public: bool = False,
+    selection: models.QuerySet | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> Iterator[str]:
     """The file, line by line: the header, then every record (statements of the given statuses only).
 
     `public` writes what the public may read: verified statements only, and a statement answering
-    one that is not verified written as answering none (`in_reply_to` null).
+    one that is not verified written as answering none (`in_reply_to` null). `selection` (statements,
+    as a list's filters select them) writes those statements only, with the communications and
+    sources they refer to and every actor, position, place and topic, so that the file still imports
+    on its own; a statement answering one outside the selection is written as answering none.
 
     Memory stays bounded by the chunk size: rows are read in chunks with their to-many parts
     fetched per chunk, never one query per row. On PostgreSQL, outside a transaction, the reading
@@ -53,37 +60,73 @@ def export_lines(
     """
     yield encode_line(HEADER)
     float_fields = {record_type.name: record_type.float_fields for record_type in RECORD_TYPES}
-    for record in export_records(statuses=statuses, public=public, progress=progress):
+    for record in export_records(statuses=statuses, public=public, selection=selection, progress=progress):
         yield encode_line(record, float_fields=float_fields[record["type"]])
 
 
-def export_size(*, statuses: Iterable[str] | None = None, public: bool = False) -> int:
+def export_size(
+    *, statuses: Iterable[str] | None = None, public: bool = False, selection: models.QuerySet | None = None
+) -> int:
     """How many records an export of these statuses writes (for a progress bar): one count per type."""
-    return sum(_exported_rows(record_type, list(statuses or []), public).count() for record_type in RECORD_TYPES)
+    return sum(
+        _exported_rows(record_type, list(statuses or []), public, selection).count() for record_type in RECORD_TYPES
+    )
 
 
-def _exported_rows(record_type: RecordType, statuses: list[str], public: bool) -> models.QuerySet:
+def _exported_rows(
+    record_type: RecordType, statuses: list[str], public: bool, selection: models.QuerySet | None = None
+) -> models.QuerySet:
     """The rows of a type that an export writes."""
-    if record_type.model is not Statement:
-        return record_type.model._default_manager.all()
-    if public:
-        return Statement.objects.filter(public_statements())
-    if statuses:
-        return _statements_with_their_reply_targets(statuses)
-    return Statement.objects.all()
-
-
-def _exported_columns(record_type: RecordType, public: bool) -> list:
-    """What an export reads of a type's rows (`columns_of`); in a public export, the statement a
-    statement answers is read only when it is verified, since the statements that are not are left out."""
-    columns = columns_of(record_type)
-    if public and record_type.model is Statement:
-        position = len(columns) - len(record_type.references) + record_type.references.index("in_reply_to")
-        columns[position] = Case(
-            When(public_statements("in_reply_to__"), then=columns[position]),
-            default=None,
-            output_field=models.TextField(),
+    model = record_type.model
+    if model is Statement:
+        statements = Statement.objects.all()
+        if public:
+            statements = statements.filter(public_statements())
+        elif statuses:
+            statements = _statements_with_their_reply_targets(statuses)
+        if selection is not None:
+            statements = statements.filter(pk__in=selection.order_by().values("pk"))
+        return statements
+    if selection is not None and model is Communication:
+        return _communications_of(_exported_rows(TYPE_OF_MODEL[Statement], statuses, public, selection))
+    if selection is not None and model is Source:
+        statements = _exported_rows(TYPE_OF_MODEL[Statement], statuses, public, selection)
+        communications = _communications_of(statements)
+        reporting = Communication.sources.through.objects.filter(communication__in=communications.values("pk"))
+        return Source.objects.filter(
+            Q(pk__in=statements.order_by().values("source_id")) | Q(pk__in=reporting.values("source_id"))
         )
+    return model._default_manager.all()
+
+
+def _communications_of(statements: models.QuerySet) -> models.QuerySet:
+    """The communications the statements were said in, and those they are about (readouts of a call), on up."""
+    selected = Q(pk__in=statements.order_by().values("communication_id"))
+    for _ in range(MAX_REGARDING_DEPTH):
+        regarded = Q(pk__in=Communication.objects.filter(selected).order_by().values("regarding_id"))
+        if not Communication.objects.filter(regarded).exclude(selected).exists():
+            break
+        selected |= regarded
+    return Communication.objects.filter(selected)
+
+
+#: How far a chain of communications about communications is followed (a readout of a call: one step).
+MAX_REGARDING_DEPTH = 20
+
+
+def _exported_columns(
+    record_type: RecordType, public: bool, statuses: list[str] | None = None, selection: models.QuerySet | None = None
+) -> list:
+    """What an export reads of a type's rows (`columns_of`); in a public or selective export, the statement
+    a statement answers is read only when it is exported too (verified, selected)."""
+    columns = columns_of(record_type)
+    if (public or selection is not None) and record_type.model is Statement:
+        position = len(columns) - len(record_type.references) + record_type.references.index("in_reply_to")
+        if selection is None:
+            exported = public_statements("in_reply_to__")
+        else:
+            exported = Q(in_reply_to__in=_exported_rows(record_type, statuses or [], public, selection).values("pk"))
+        columns[position] = Case(When(exported, then=columns[position]), default=None, output_field=models.TextField())
     return columns
 
 
@@ -109,10 +152,11 @@ def export_records(
     *,
     statuses: Iterable[str] | None = None,
     public: bool = False,
+    selection: models.QuerySet | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every record in dependency order; `progress(type name, records so far)` is told after each chunk."""
-    chunks = _read_chunks(list(statuses or []), public)
+    chunks = _read_chunks(list(statuses or []), public, selection)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         chunks = _read_ahead(chunks)
     exported: dict[str, int] = {}
@@ -128,7 +172,7 @@ READ_AHEAD_CHUNKS = 2
 
 
 def _read_chunks(
-    statuses: list[str], public: bool
+    statuses: list[str], public: bool, selection: models.QuerySet | None = None
 ) -> Iterator[tuple[RecordType, list[tuple], dict[str, dict[int, list]]]]:
     """Every type's rows in chunks, in export order, each with its to-many parts, in one consistent snapshot.
 
@@ -137,8 +181,8 @@ def _read_chunks(
     keys = KeysById()
     with consistent_snapshot():
         for record_type in RECORD_TYPES:
-            queryset = _exported_rows(record_type, statuses, public)
-            columns = _exported_columns(record_type, public)
+            queryset = _exported_rows(record_type, statuses, public, selection)
+            columns = _exported_columns(record_type, public, statuses, selection)
             empty = True
             for rows, members in _chunks_in_order(record_type, queryset, columns, keys):
                 empty = False

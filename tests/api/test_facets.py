@@ -62,7 +62,11 @@ def archive():
         (white_house, None, [], [], None),
     ]:
         statement = StatementFactory(
-            speaker=speaker, date=day, date_precision="day" if day else "unknown", source=source, communication=communication
+            speaker=speaker,
+            date=day,
+            date_precision="day" if day else "unknown",
+            source=source,
+            communication=communication,
         )
         statement.topics.set(topics)
         statement.mentioned_places.set(places)
@@ -145,7 +149,8 @@ def test_a_narrowed_period_stays_within_the_dates_given(api_client, archive):
     found = facets(api_client, "statements", facet="month", date_after="2024-02-18")
     february = next(result for result in found["month"]["results"] if result["value"]["value"] == "2024-02")
     assert february["count"] == 1
-    assert "date_after=2024-02-18" in february["list_url"] and "date_before=2024-02-29" in february["list_url"]
+    assert "date_after=2024-02-18" in february["list_url"]
+    assert "date_before=2024-02-29" in february["list_url"]
 
 
 def test_selected_marks_the_values_the_filters_name(api_client, archive):
@@ -221,7 +226,7 @@ def test_the_schema_types_each_facet(api_client):
     assert "speaker" in parameters["facet"]["schema"]["items"]["enum"]
     assert {"speaker", "topic", "q", "date_after"} <= set(parameters)
     facet_set = schema["components"]["schemas"]["StatementFacetSet"]
-    assert facet_set["properties"]["speaker"]["allOf"][0]["$ref"].endswith("/ActorFacet") or facet_set[
-        "properties"
-    ]["speaker"].get("$ref", "").endswith("/ActorFacet")
+    assert facet_set["properties"]["speaker"]["allOf"][0]["$ref"].endswith("/ActorFacet") or facet_set["properties"][
+        "speaker"
+    ].get("$ref", "").endswith("/ActorFacet")
     assert "required" not in facet_set

@@ -27,6 +27,8 @@ def list_resources():
 
 def sample_value(name: str, filter_) -> dict[str, str]:
     """A valid query for one filter on the demo data."""
+    if isinstance(filter_, filtersets.PlaceNamesFilter):
+        return {name: filter_.queryset.model._default_manager.order_by("pk").first().name}
     if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
         key = filter_.extra.get("to_field_name") or "pk"
         model = filter_.queryset.model

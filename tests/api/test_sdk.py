@@ -3,6 +3,8 @@
 import datetime
 import importlib
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -10,7 +12,6 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-import yaml
 from django.conf import settings
 
 COMMITTED_SCHEMA = Path(settings.BASE_DIR) / "api" / "openapi.yaml"
@@ -32,25 +33,57 @@ def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProc
     return result
 
 
+README = Path(settings.BASE_DIR) / "README.md"
+
+
+def readme_sdk_blocks() -> dict[str, list[str]]:
+    """The code blocks of the README's SDKs section, by language, as written."""
+    section = README.read_text().split("### SDKs", 1)[1].split("\n## ", 1)[0]
+    blocks: dict[str, list[str]] = {}
+    for language, body in re.findall(r"```(\w+)\n(.*?)```", section, flags=re.DOTALL):
+        blocks.setdefault(language, []).append(body)
+    return blocks
+
+
+def readme_command(tool: str) -> list[str]:
+    """The README's command running `tool`, split into words."""
+    [command] = [line for line in readme_sdk_blocks()["sh"][0].splitlines() if tool in line]
+    return shlex.split(command)
+
+
+def project_copy(directory: Path) -> Path:
+    """A directory where the README's commands run as written: the project's schema, generator configuration,
+    virtual environment and node tools, linked."""
+    project = Path(settings.BASE_DIR)
+    for name in ("api", "sdk", ".venv", "node_modules"):
+        if (project / name).exists():
+            (directory / name).symlink_to(project / name)
+    return directory
+
+
+def run_quietly(command: list[str], cwd: Path) -> str:
+    """Run a README command; it must succeed and print no warning."""
+    environment = {**os.environ, "npm_config_offline": "true", "NO_COLOR": "1"}
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300, check=False, env=environment)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{output}"
+    assert "warn" not in output.lower(), f"{' '.join(command)} warned:\n{output}"
+    return output
+
+
 @pytest.fixture(scope="module")
 def sdk(tmp_path_factory):
-    """The Python client openapi-python-client generates from the committed schema, imported."""
-    directory = tmp_path_factory.mktemp("python-sdk")
-    config = directory / "config.yaml"
-    # No post hooks: formatting the generated code is not what is under test, and needs no ruff on PATH.
-    # The bulk export's JSON Lines are read as bytes: the generator knows no JSON Lines type.
-    overrides = {"application/x-ndjson": "application/octet-stream"}
-    config.write_text(
-        yaml.safe_dump({"package_name_override": PACKAGE, "post_hooks": [], "content_type_overrides": overrides})
-    )
-    generator = [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(COMMITTED_SCHEMA)]
-    options = ["--output-path", str(directory / PACKAGE), "--config", str(config), "--meta", "none"]
-    run([*generator, *options, "--fail-on-warning"])
-    sys.path.insert(0, str(directory))
+    """The Python client the README's command generates, imported."""
+    directory = project_copy(tmp_path_factory.mktemp("python-sdk"))
+    command = readme_command("openapi-python-client")
+    assert command[0] == ".venv/bin/openapi-python-client"
+    run_quietly(command, directory)
+    package_root = directory / command[command.index("--output-path") + 1]
+    sys.path.insert(0, str(package_root))
     try:
         yield importlib.import_module(PACKAGE)
     finally:
-        sys.path.remove(str(directory))
+        sys.path.remove(str(package_root))
         for name in [name for name in sys.modules if name == PACKAGE or name.startswith(f"{PACKAGE}.")]:
             del sys.modules[name]
 
@@ -81,15 +114,12 @@ def test_generated_python_client_against_a_live_server(sdk, live_server, django_
         client=sdk.Client(base_url=live_server.url),
         body=models.AuthTokenRequest(username="sdk-curator", password="sdk-password"),
     )
-    client = sdk.AuthenticatedClient(
-        base_url=live_server.url, token=token.token, prefix="Token", raise_on_unexpected_status=True
-    )
+    # The client's defaults: `Authorization: Bearer <token>`.
+    client = sdk.AuthenticatedClient(base_url=live_server.url, token=token.token)
 
     biden = api["actors_create"].sync(
         client=client,
-        body=models.ActorRequest(
-            kind=models.ActorKindEnum.PERSON, name="Joe Biden", aliases=["Biden"], country=models.CountryEnum.US
-        ),
+        body=models.ActorRequest(kind=models.ActorKindEnum.PERSON, name="Joe Biden", aliases=["Biden"], country="US"),
     )
     netanyahu = api["actors_create"].sync(
         client=client, body=models.ActorRequest(kind=models.ActorKindEnum.PERSON, name="Benjamin Netanyahu")
@@ -150,7 +180,7 @@ def test_generated_python_client_against_a_live_server(sdk, live_server, django_
         )
 
     assert biden.aliases == ["Biden"]
-    assert biden.country == models.CountryEnum.US
+    assert biden.country == "US"
     assert [(p.actor.name, p.role) for p in call.participants] == [
         ("Joe Biden", models.ParticipantRoleEnum.INITIATOR),
         ("Benjamin Netanyahu", models.ParticipantRoleEnum.RECIPIENT),
@@ -176,10 +206,25 @@ def test_generated_python_client_against_a_live_server(sdk, live_server, django_
     assert read_back.to_dict() == quote.to_dict()
 
     verified = api["statements_partial_update"].sync(
-        client=client, id=quote.id, body=models.PatchedStatementRequest(status=models.CurationStatusEnum.VERIFIED)
+        client=client,
+        id=quote.id,
+        body=models.PatchedStatementRequest(status=models.CurationStatusEnum.VERIFIED),
+        if_match=f'"{quote.version}"',
     )
     assert verified.status == models.CurationStatusEnum.VERIFIED
     assert verified.text == QUOTE
+    assert verified.version == quote.version + 1
+
+    # A write based on the version read before is refused, and says so.
+    stale = api["statements_partial_update"].sync_detailed(
+        client=client,
+        id=quote.id,
+        body=models.PatchedStatementRequest(text="We will keep working toward a ceasefire,"),
+        if_match=f'"{quote.version}"',
+    )
+    assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
+    assert isinstance(stale.parsed, models.ErrorResponse)
+    assert str(verified.version) in stale.parsed.errors[0].detail
 
     misquote = api["statements_create"].sync_detailed(
         client=client,
@@ -196,6 +241,14 @@ def test_generated_python_client_against_a_live_server(sdk, live_server, django_
     assert isinstance(misquote.parsed, models.ErrorResponse)
     assert misquote.parsed.type_ == models.ErrorTypeEnum.VALIDATION_ERROR
     assert [error.attr for error in misquote.parsed.errors] == ["text"]
+
+    # The README's example, as written, but for the server and token of the test.
+    [example] = readme_sdk_blocks()["python"]
+    example = example.replace("http://127.0.0.1:8000", live_server.url).replace("<token>", token.token)
+    example = example.replace('["netanyahu"]', repr([biden.slug]))
+    namespace: dict = {}
+    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 - the project's own README
+    assert QUOTE in namespace["quotes"]
 
     missing = api["statements_retrieve"].sync_detailed(client=client, id=quote.id + 1000)
     assert missing.status_code == HTTPStatus.NOT_FOUND
@@ -248,14 +301,17 @@ def test_typescript_types_generated_from_the_schema_compile(tmp_path):
     require_node_tools()
     project = Path(settings.BASE_DIR)
     assert (project / "node_modules" / ".bin" / "tsc").exists(), "Run `make test` (or `npm ci`) to install node tools."
-    types = tmp_path / "schema.d.ts"
-    usage = tmp_path / "usage.ts"
+    directory = project_copy(tmp_path)
+    command = readme_command("openapi-typescript")
+    run_quietly(command, directory)
+    types = directory / command[command.index("-o") + 1]
+    (directory / "schema.d.ts").write_text(types.read_text())
+    usage = directory / "usage.ts"
     usage.write_text(TYPES_USAGE)
-
-    run(["npx", "--no-install", "openapi-typescript", str(COMMITTED_SCHEMA), "-o", str(types)], cwd=project)
-    run(
-        ["npx", "--no-install", "tsc", "--noEmit", "--strict", "--target", "es2022", str(types), str(usage)],
-        cwd=project,
-    )
+    [example] = readme_sdk_blocks()["ts"]
+    (directory / "every_page.ts").write_text(example)
+    compiler = ["npx", "--no-install", "tsc", "--noEmit", "--strict", "--target", "es2022", "--lib", "es2022,dom"]
+    run_quietly([*compiler, "schema.d.ts", "usage.ts", "every_page.ts", types.name], directory)
 
     assert 'StatementKindEnum: "direct_quote" | "paraphrase";' in types.read_text()
+    assert "country?: string;" in types.read_text()
