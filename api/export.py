@@ -11,7 +11,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from api.filtersets import StatementFilterSet
+from api.filtersets import StatementFilterSet, refuse_unknown
 from statements import selectors, transfer
 from statements.models import Statement
 
@@ -76,11 +76,7 @@ class StatementExportView(APIView):
 
         Unknown parameters are refused as the list refuses them; a search selects every match.
         """
-        known = ExportFilterSet.parameters()
-        unknown = sorted(set(request.query_params) - known)
-        if unknown:
-            takes = ", ".join(sorted(known))
-            raise ValidationError({name: [f"Unknown parameter. The export takes: {takes}."] for name in unknown})
+        refuse_unknown(request.query_params, ExportFilterSet.parameters(), reader="The export")
         if not request.query_params:
             return None
         filterset = ExportFilterSet(request.query_params, queryset=Statement.objects.all(), request=request)

@@ -7,6 +7,7 @@ it. The counting itself is `statements.facets`.
 
 import calendar
 import datetime
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -115,7 +116,7 @@ def facets_asked(request, model) -> tuple[list[str], int]:
 
 
 def represent_facets(results: list[FacetResult], request, filterset_class, model) -> dict:
-    """The facets document: each facet's values as briefs with counts and narrowed URLs, one query per facet kind."""
+    """The facets document: each facet's values as briefs with counts and narrowed URLs, one query per facet."""
     links = api_links({"request": request})
     list_url = request.build_absolute_uri(reverse(f"api:{model._meta.model_name}-list"))
     facets_url = request.build_absolute_uri(request.path)
@@ -124,6 +125,7 @@ def represent_facets(results: list[FacetResult], request, filterset_class, model
         facet = result.facet
         values = _values(result, links, filterset_class)
         given = set(request.query_params.getlist(facet.parameter))
+        to_list, to_facets = _narrowing(request, list_url, facet, False), _narrowing(request, facets_url, facet, True)
         facets[facet.name] = {
             "description": facet.description,
             "results": [
@@ -131,8 +133,8 @@ def represent_facets(results: list[FacetResult], request, filterset_class, model
                     "value": values[counted.value],
                     "count": counted.count,
                     "selected": facet.value_kind != "period" and str(counted.value) in given,
-                    "list_url": _narrowed(request, list_url, facet, counted.value, keep_facets=False),
-                    "facets_url": _narrowed(request, facets_url, facet, counted.value, keep_facets=True),
+                    "list_url": to_list(counted.value),
+                    "facets_url": to_facets(counted.value),
                 }
                 for counted in result.values
                 if counted.value in values
@@ -162,20 +164,28 @@ def _period(start: datetime.date, kind: str) -> dict:
     return {"value": f"{start:%Y-%m}", "label": f"{start:%B %Y}", "start": start, "end": start.replace(day=last)}
 
 
-def _narrowed(request, address: str, facet, value, *, keep_facets: bool) -> str:
-    """`address` with the request's filters narrowed to one value of `facet`."""
+def _narrowing(request, address: str, facet, keep_facets: bool):
+    """A function giving `address` with the request's filters narrowed to one value of `facet`.
+
+    The filters the value leaves as they are are encoded once per facet, not once per value.
+    """
     parameters = request.query_params.copy()
     for name in PRESENTATION_PARAMETERS if keep_facets else (*PRESENTATION_PARAMETERS, "facet", "facet_size"):
         parameters.pop(name, None)
-    if facet.value_kind == "period":
+    if facet.value_kind != "period":
+        parameters.pop(facet.parameter, None)
+        prefix = f"{address}?{parameters.urlencode(safe=',')}&" if parameters else f"{address}?"
+        return lambda value: prefix + urlencode({facet.parameter: value})
+    after, before = parameters.pop("date_after", [""])[-1], parameters.pop("date_before", [""])[-1]
+    prefix = f"{address}?{parameters.urlencode(safe=',')}&" if parameters else f"{address}?"
+
+    def narrowed(value) -> str:
         period = _period(value, facet.name)
-        after, before = parameters.get("date_after"), parameters.get("date_before")
         start = max(period["start"], datetime.date.fromisoformat(after)) if after else period["start"]
         end = min(period["end"], datetime.date.fromisoformat(before)) if before else period["end"]
-        parameters["date_after"], parameters["date_before"] = start.isoformat(), end.isoformat()
-    else:
-        parameters.setlist(facet.parameter, [str(value)])
-    return f"{address}?{parameters.urlencode(safe=',')}"
+        return prefix + urlencode({"date_after": start.isoformat(), "date_before": end.isoformat()})
+
+    return narrowed
 
 
 FACET_CSV_COLUMNS = ["facet", "value", "label", "count", "list_url"]

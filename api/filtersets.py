@@ -97,6 +97,15 @@ class FilterSet(django_filters.FilterSet):
         return queryset
 
 
+def refuse_unknown(query_params, known: set[str] | frozenset[str], *, reader: str = "This list") -> None:
+    """A 400 naming the query parameters not in `known`, and listing those that are: a misspelt or invented
+    filter (`?speaker__name=…`) would else be ignored and everything answered."""
+    unknown = sorted(set(query_params) - set(known))
+    if unknown:
+        takes = ", ".join(sorted(known))
+        raise ValidationError({name: [f"Unknown parameter. {reader} takes: {takes}."] for name in unknown})
+
+
 def _explain_errors(field: forms.Field) -> None:
     """Error messages that say what would have been right: the valid choices, the date format."""
     for part in [field, *getattr(field, "fields", ())]:

@@ -14,7 +14,7 @@ from rest_framework import status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -32,6 +32,7 @@ from api.filtersets import (
     SourceFilterSet,
     StatementFilterSet,
     TopicFilterSet,
+    refuse_unknown,
 )
 from api.pagination import KeysetPagination, PageNumberPagination
 from api.parsers import BoundedJSONParser
@@ -119,10 +120,7 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
             known.add(BOM_PARAMETER)
         if self.action == "facets":
             known.update({FACET_PARAMETER, FACET_SIZE_PARAMETER})
-        unknown = sorted(set(self.request.query_params) - known)
-        if unknown:
-            takes = ", ".join(sorted(known))
-            raise ValidationError({name: [f"Unknown parameter. This list takes: {takes}."] for name in unknown})
+        refuse_unknown(self.request.query_params, known)
 
     # Lists as CSV: every record the filters select, streamed (api.csv_output).
 

@@ -10,9 +10,12 @@ whose date falls in it, as a date range does (so a date known only to its year c
 """
 
 import datetime
+import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, DateField, QuerySet
 from django.db.models.functions import Trunc
@@ -272,11 +275,69 @@ class FacetResult:
 
 
 def facet_counts(queryset: QuerySet, names: list[str], size: int = DEFAULT_FACET_SIZE) -> list[FacetResult]:
-    """The facets named, in that order, of the records of `queryset`: the `size` most frequent values of each."""
+    """The facets named, in that order, of the records of `queryset`: the `size` most frequent values of each.
+
+    On PostgreSQL, counts that took long to make are kept until the data they count changes (see
+    `counted_changes`): the same question of a large selection, such as the whole archive, is then
+    answered from the cache, and the first question after any change is counted afresh.
+    """
     facets = FACETS[queryset.model]
-    results = []
+    if len(names) > 1:
+        queryset = _selected_once(queryset)
+    # Inside a transaction the reads may see its own writes, which no one else sees yet: nothing is kept.
+    changes = None if connection.in_atomic_block else counted_changes()
+    counted, slow = [], {}
     for name in names:
         facet = facets[name]
-        values = facet.counts(queryset, size + 1)
-        results.append(FacetResult(facet, values[:size], truncated=len(values) > size))
-    return results
+        key = None if changes is None else _cache_key(changes, facet, queryset, size + 1)
+        values = None if key is None else cache.get(key)
+        if values is None:
+            started = time.perf_counter()
+            values = facet.counts(queryset, size + 1)
+            if key is not None and time.perf_counter() - started >= KEEP_COUNTS_AFTER_SECONDS:
+                slow[key] = values
+        counted.append(FacetResult(facet, values[:size], truncated=len(values) > size))
+    # Kept only if nothing changed while counting: the counts are then those of the data at `changes`.
+    if slow and counted_changes() == changes:
+        cache.set_many(slow, KEEP_COUNTS_SECONDS)
+    return counted
+
+
+#: Selections up to this size are read once, as ids, for all the facets of a request.
+SMALL_SELECTION = 1_000
+
+
+def _selected_once(queryset: QuerySet) -> QuerySet:
+    """The records of `queryset` by their ids when they are few, so that its filters (a search, say) run once
+    rather than once per facet; `queryset` itself otherwise."""
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: SMALL_SELECTION + 1])
+    if len(ids) > SMALL_SELECTION:
+        return queryset
+    return queryset.model._default_manager.filter(pk__in=ids)
+
+
+#: Counts that took less than this (seconds) are made again rather than kept.
+KEEP_COUNTS_AFTER_SECONDS = 0.05
+#: How long kept counts may stay unused in the cache (they are never stale: a change makes new keys).
+KEEP_COUNTS_SECONDS = 24 * 3600
+
+
+def counted_changes() -> int | None:
+    """How many transactions have changed what facets count, or None where the database keeps no count.
+
+    The count rises as each such transaction commits (migration 0013), so counts kept under one
+    value are the counts of the data as it stood at that value.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT changes FROM statements_change_counter WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _cache_key(changes: int, facet: Facet, queryset: QuerySet, limit: int) -> str:
+    """The key of a facet's counts of a selection, the data being as it was after `changes` changes."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    question = repr((queryset.model._meta.label, facet.name, limit, sql, params))
+    return f"facets:{changes}:{hashlib.sha256(question.encode()).hexdigest()}"

@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import transaction
 
 from statements.choices import CurationStatus, ParticipantRole, StatementKind
 from tests.api.helpers import API, error_attrs, ids
@@ -230,3 +231,32 @@ def test_the_schema_types_each_facet(api_client):
         "speaker"
     ].get("$ref", "").endswith("/ActorFacet")
     assert "required" not in facet_set
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counts_of_a_slow_question_are_kept_until_the_data_changes(api_client, monkeypatch, django_assert_num_queries):
+    from django.db import connection
+
+    from statements import facets as counting
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Only PostgreSQL counts changes (migration 0013).")
+    monkeypatch.setattr(counting, "KEEP_COUNTS_AFTER_SECONDS", 0)
+    speaker = ActorFactory()
+    StatementFactory(speaker=speaker)
+    before = counting.counted_changes()
+    assert counts(facets(api_client, "statements", facet="speaker")["speaker"]) == [(speaker.pk, 1)]
+    with django_assert_num_queries(2):  # The counter, and the speakers' briefs: the counts are kept.
+        assert counts(facets(api_client, "statements", facet="speaker")["speaker"]) == [(speaker.pk, 1)]
+
+    StatementFactory(speaker=speaker)  # Committed: the counter moves, and the counts are made again.
+    assert counting.counted_changes() == before + 1
+    assert counts(facets(api_client, "statements", facet="speaker")["speaker"]) == [(speaker.pk, 2)]
+    # Made in one transaction, a statement and its links count once.
+    with transaction.atomic():
+        statement = StatementFactory(speaker=speaker)
+        statement.topics.set([TopicFactory()])
+    assert counting.counted_changes() == before + 2
+    # A topic changes the tree the counts roll up through.
+    TopicFactory()
+    assert counting.counted_changes() == before + 3
