@@ -19,6 +19,7 @@ import orjson
 from django.http import StreamingHttpResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
 from api.serializers.fields import EmbeddedRelatedField, RelatedIdsField
@@ -43,6 +44,18 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         raise TypeError("CSV is streamed by the view (csv_response), not rendered from data.")
+
+
+class FormatFirstNegotiation(DefaultContentNegotiation):
+    """`format=` chooses the representation whatever the Accept header says (a client sending
+    `Accept: application/json` by habit still gets the CSV it asked for with `format=csv`)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        wanted = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        for renderer in renderers:
+            if wanted and renderer.format == wanted:
+                return renderer, renderer.media_type
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 @dataclass(frozen=True)

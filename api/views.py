@@ -19,7 +19,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from api.csv_output import BATCH_SIZE, BOM_PARAMETER, CSVRenderer, columns_of, csv_response, record_rows
+from api.csv_output import (
+    BATCH_SIZE,
+    BOM_PARAMETER,
+    CSVRenderer,
+    FormatFirstNegotiation,
+    columns_of,
+    csv_response,
+    record_rows,
+)
 from api.exceptions import PreconditionFailed, stale_record_detail
 from api.facets import FACET_PARAMETER, FACET_SIZE_PARAMETER, facets_action
 from api.filtersets import (
@@ -74,6 +82,7 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     write_queryset = None
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    content_negotiation_class = FormatFirstNegotiation
 
     def get_queryset(self):
         return self.readable(self.unrestricted_queryset())

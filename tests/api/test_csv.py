@@ -51,6 +51,12 @@ def test_the_accept_header_asks_for_csv_too(api_client):
     assert len(read_csv(api_client.get(f"{API}/statements/", HTTP_ACCEPT="text/csv"))) == 1
 
 
+def test_format_csv_wins_over_an_accept_header_asking_for_json(api_client):
+    StatementFactory()
+    response = api_client.get(f"{API}/statements/", {"format": "csv"}, HTTP_ACCEPT="application/json")
+    assert len(read_csv(response)) == 1
+
+
 def test_every_record_the_filters_select_in_the_lists_order_across_batches(api_client, monkeypatch):
     monkeypatch.setattr(csv_output, "BATCH_SIZE", 3)
     monkeypatch.setattr("api.views.BATCH_SIZE", 3)
