@@ -65,6 +65,23 @@ class Column:
     name: str
     path: tuple[str, ...]
 
+    def cell(self, record: dict) -> str:
+        """The column's cell of one record: its value, or its values joined (a list, a list's members' field)."""
+        if len(self.path) == 1:
+            value = record.get(self.path[0])
+            if isinstance(value, list) and not any(isinstance(item, dict | list) for item in value):
+                return ITEM_SEPARATOR.join(_text(item) for item in value)
+            return _text(value)
+        if len(self.path) == 2:
+            # An embedded record's field, or that field of each member of a list: the common shapes, read directly.
+            value, key = record.get(self.path[0]), self.path[1]
+            if value is None:
+                return ""
+            if isinstance(value, list):
+                return ITEM_SEPARATOR.join(_text(member.get(key)) for member in value)
+            return _text(value.get(key))
+        return ITEM_SEPARATOR.join(_text(value) for value in _values_at(record, self.path))
+
 
 #: Fields a CSV leaves out: a statement's selectors repeat its span and text, which are columns already.
 LEFT_OUT = {"selectors"}
@@ -121,11 +138,7 @@ def _text(value) -> str:
 
 def cells(record: dict, columns: list[Column]) -> list[str]:
     """One record's row: each column's values, a list's items joined."""
-    row = []
-    for column in columns:
-        values = _values_at(record, column.path)
-        row.append(ITEM_SEPARATOR.join(_text(value) for value in values))
-    return row
+    return [column.cell(record) for column in columns]
 
 
 class _Lines:
