@@ -56,7 +56,7 @@ class SourceStatementInline(RecordTabularInline):
 class SourceAdmin(SourceExtractionMixin, RecordAdmin):
     """Source documents; the text shows every anchored statement highlighted and linked."""
 
-    list_display = ["title", "kind", "publisher_link", "dated", "language", "statements_taken", "communications"]
+    list_display = ["title", "kind", "publisher_link", "dated", "language", "statements_taken", "reporting"]
     list_filter = ["kind", "language", "date_precision", record_link_filter("publisher", Actor, "publisher")]
     search_fields = ["title", "url", "publisher__name", "authors__name"]
     date_hierarchy = "date"
@@ -97,8 +97,9 @@ class SourceAdmin(SourceExtractionMixin, RecordAdmin):
     def statements_taken(self, source):
         return counted_link(source.statement_count, Statement, source=source.pk)
 
+    # Not named `communications`: the admin would take the model's relation of that name and print its manager.
     @admin.display(description="Reports", ordering="communication_count")
-    def communications(self, source):
+    def reporting(self, source):
         return counted_link(source.communication_count, Communication, sources=source.pk)
 
     @admin.display(description="Statements in the text")

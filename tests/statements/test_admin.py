@@ -467,6 +467,13 @@ def test_statement_changelist_links_speaker_communication_and_source(admin_clien
         assert f'href="{admin_url(type(related), "change", related.pk)}"' in content
 
 
+def test_source_list_counts_the_communications_each_reports(admin_client, demo_data):
+    source = Source.objects.filter(communications__isnull=False).first()
+    content = admin_client.get(admin_url(Source, "changelist")).content.decode()
+    assert "statements.Communication.None" not in content
+    assert f"{admin_url(Communication, 'changelist')}?sources={source.pk}" in content
+
+
 def test_actor_page_links_to_their_statements_and_communications(admin_client, demo_data):
     netanyahu = Actor.objects.get(name="Benjamin Netanyahu")
     content = admin_client.get(admin_url(Actor, "change", netanyahu.pk)).content.decode()
