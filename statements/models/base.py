@@ -177,7 +177,7 @@ class DatedModel(models.Model):
         max_length=7,
         choices=DatePrecision.choices,
         default=DatePrecision.UNKNOWN,
-        help_text="How much of the date is known.",
+        help_text="How much of the date is known. A date given without a precision is a day.",
     )
     date_expression = models.CharField(
         max_length=200,
@@ -199,6 +199,9 @@ class DatedModel(models.Model):
 
     def clean(self):
         super().clean()
+        if self.date is not None and self.date_precision == DatePrecision.UNKNOWN:
+            # A date typed or sent alone is a day; "unknown" with a date would only be refused.
+            self.date_precision = DatePrecision.DAY
         validate_date_fits_precision(self.date, self.date_precision)
 
 

@@ -308,3 +308,11 @@ def test_speaker_filter_still_lists_a_speakers_statement_after_update(curator_cl
     assert [
         row["id"] for row in curator_client.get(f"{API}/statements/?speaker={new_speaker.pk}").json()["results"]
     ] == [statement.pk]
+
+
+def test_a_date_sent_without_a_precision_is_a_day(curator_client):
+    response = curator_client.post(
+        "/api/v1/statements/", {"kind": "paraphrase", "text": "Talks went well.", "date": "2024-02-15"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["date"], response.json()["date_precision"]) == ("2024-02-15", "day")

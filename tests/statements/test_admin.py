@@ -520,3 +520,24 @@ def test_dates_show_their_precision_in_lists(admin_client):
     CommunicationFactory(title="Talks", date=datetime.date(2024, 2, 12), date_precision=DatePrecision.WEEK)
     content = admin_client.get(admin_url(Communication, "changelist")).content.decode()
     assert "week of 2024-02-12" in content
+
+
+def test_a_date_typed_alone_on_an_add_form_is_a_day(admin_client, db):
+    add = admin_client.get(admin_url(Source, "add"))
+    assert "A date given without a precision is a day." in add.content.decode()
+    response = admin_client.post(
+        admin_url(Source, "add"),
+        {
+            "kind": "news_article",
+            "title": "Dated alone",
+            "language": "en",
+            "body": "Some text.",
+            "date": "2024-02-15",
+            "date_precision": DatePrecision.UNKNOWN,
+            "statements-TOTAL_FORMS": "0",
+            "statements-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    source = Source.objects.get(title="Dated alone")
+    assert (source.date, source.date_precision) == (datetime.date(2024, 2, 15), DatePrecision.DAY)
