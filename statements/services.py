@@ -29,7 +29,14 @@ from statements.extraction import (
     extract,
     stored_actor_resolver,
 )
-from statements.history import acting_user, attribute_to, current_change_reason, one_history_record, record_history
+from statements.history import (
+    acting_user,
+    attribute_to,
+    change_reason,
+    current_change_reason,
+    one_history_record,
+    record_history,
+)
 from statements.models import (
     Actor,
     ActorAlias,
@@ -738,6 +745,13 @@ def source_extract_statements(*, source: Source, user=None) -> ExtractionResult:
     run that this run proposes differently or no longer proposes at all is removed (and, when
     proposed differently, written anew), so re-running after adding actors resolves more speakers.
     """
+    # The drafts' history says where they came from, unless the caller (a command, an import) says already.
+    reason = current_change_reason() or f"Proposed by the extractor ({EXTRACTOR_NAME} {EXTRACTOR_VERSION})"
+    with change_reason(reason):
+        return _extract_statements(source, user)
+
+
+def _extract_statements(source: Source, user) -> ExtractionResult:
     source = Source.objects.select_for_update().get(pk=source.pk)
     published = source.date if source.date_precision == DatePrecision.DAY else None
     resolver = stored_actor_resolver()

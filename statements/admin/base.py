@@ -15,7 +15,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import to_historic
+from simple_history.models import DeletedObject, to_historic
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from statements.choices import DatePrecision
 from statements.conflicts import is_versioned
@@ -238,12 +239,29 @@ class HistoryRevertAdminMixin:
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class HistoryChanges(HistoricalRecordContextHelper):
+    """The changes a history entry lists, with an empty relation shown as empty: simple-history calls a
+    relation that was not set "Deleted actor (pk=None)"."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return None
+        return super().prepare_delta_change_value(change, value)
+
+    def stringify_delta_change_values(self, change, old, new):
+        old_text, new_text = super().stringify_delta_change_values(change, old, new)
+        return ("—" if old is None else old_text), ("—" if new is None else new_text)
+
+
 class RecordAdmin(ServiceSavingAdminMixin, HistoryRevertAdminMixin, SimpleHistoryAdmin):
     """Base admin for curated records: saves through the services, paginates moderately, keeps history."""
 
     list_per_page = 50
     show_full_result_count = False
     save_on_top = True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryChanges(self.model, historical_record)
 
 
 class RecordTabularInline(admin.TabularInline):

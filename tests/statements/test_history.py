@@ -1,5 +1,7 @@
 """Edit history: every write through the services and the admin leaves one record with its user, reason and members."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
@@ -413,3 +415,27 @@ def test_restoring_in_the_admin_explains_a_refusal(admin_client):
     messages = " ".join(str(message) for message in get_messages(response.wsgi_request))
     assert f"Statement {statement_id} was not restored" in messages
     assert not Statement.objects.filter(pk=statement_id).exists()
+
+
+def test_the_history_page_says_what_was_empty_in_words(admin_client):
+    white_house = ActorFactory(name="The White House")
+    statement = services.statement_create(kind="paraphrase", text="Talks went well.")
+    services.statement_update(statement=statement, speaker=white_house)
+
+    content = admin_client.get(admin_url(Statement, "history", statement.pk)).content.decode()
+
+    assert "Deleted actor" not in content
+    assert "pk=None" not in content
+    assert re.search(r"<strong>Speaker:</strong>\s*—\s*&nbsp;&rarr;&nbsp;&nbsp;The White House", content)
+    assert "a command or import" in content
+    assert ">None<" not in content.replace(" ", "").replace("\n", "")
+
+
+def test_drafts_the_extractor_proposes_say_so_in_their_history():
+    source = services.source_create(
+        kind="news_article", title="A call", body='"We will talk again," Biden said after the call.'
+    )
+    result = services.source_extract_statements(source=source)
+    assert result.created
+    for statement in result.created:
+        assert records(statement)[-1].history_change_reason.startswith("Proposed by the extractor")
