@@ -24,6 +24,10 @@ from statements.services import ExtractionResult, source_extract_statements, sta
 REVIEW_DECISIONS = {CurationStatus.VERIFIED: "verified", CurationStatus.REJECTED: "rejected"}
 
 
+#: The query parameter of a statement's change page opened from the review screen: the source to return to.
+RETURN_TO_REVIEW = "review_source"
+
+
 def review_url(source: Source | int) -> str:
     """The review screen listing the drafts of a source."""
     source_id = source if isinstance(source, int) else source.pk
@@ -147,6 +151,15 @@ class DraftReviewMixin:
             .order_by()
         )
         return TemplateResponse(request, "admin/statements/statement/review.html", context)
+
+    def response_change(self, request, obj):
+        """After a correction opened from the review screen, back to that screen, at the next draft."""
+        response = super().response_change(request, obj)
+        source_id = request.GET.get(RETURN_TO_REVIEW, "")
+        staying = any(name in request.POST for name in ("_continue", "_addanother", "_saveasnew"))
+        if source_id.isdigit() and not staying and response.status_code == 302:
+            return HttpResponseRedirect(review_url(int(source_id)))
+        return response
 
     def review_decision_view(self, request, statement_id: int):
         statement = get_object_or_404(Statement.objects.select_related("source"), pk=statement_id)

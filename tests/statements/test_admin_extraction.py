@@ -223,3 +223,23 @@ def test_the_review_of_the_demo_source_counts_its_curated_statements(admin_clien
 
     assert response.context["drafts"] == []
     assert response.context["curated"] == {CurationStatus.VERIFIED: source.statements.count()}
+
+
+def test_correct_then_save_returns_to_the_review_screen(admin_client, source, lopes):
+    from tests.statements.test_admin import changeform_data
+
+    source_extract_statements(source=source)
+    quote = source.statements.get(text=QUOTE)
+    correct = f"{reverse('admin:statements_statement_change', args=[quote.pk])}?review_source={source.pk}"
+    assert correct in admin_client.get(review_url(source)).content.decode()
+
+    form = admin_client.get(correct)
+    saved = admin_client.post(correct, {**changeform_data(form), "speaker_as_written": "Ms Lopes"})
+
+    assert saved.status_code == 302, saved.context["adminform"].form.errors if saved.context else saved
+    assert saved["Location"] == review_url(source)
+    quote.refresh_from_db()
+    assert quote.speaker_as_written == "Ms Lopes"
+    # "Save and continue editing" stays on the statement.
+    again = admin_client.post(correct, {**changeform_data(admin_client.get(correct)), "_continue": "1"})
+    assert again["Location"] != review_url(source)
