@@ -23,7 +23,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 demo: venv
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --review-sample
 	@if [ -n "$$DJANGO_SUPERUSER_USERNAME" ]; then \
 		$(BIN)/python manage.py ensure_superuser; \
 	else \

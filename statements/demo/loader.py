@@ -107,6 +107,35 @@ def stable_uuid(curation_key: str) -> uuid.UUID:
     return uuid.uuid5(DEMO_NAMESPACE, curation_key)
 
 
+#: A second, short article left unreviewed: its drafts are what the review screen shows a newcomer.
+REVIEW_SAMPLE = DEMO_DIRECTORY / "review-sample.txt"
+
+
+def load_review_sample(path: Path = REVIEW_SAMPLE):
+    """Store the review sample as a source and propose its statements as drafts; running it again adds nothing.
+
+    Its quotes name demo actors (Biden, Netanyahu, the senior administration official), so the drafts
+    come with their speakers resolved, for a curator to verify, correct or reject.
+    """
+    from statements.models import Source
+    from statements.models.sources import content_hash_of
+    from statements.services import source_create, source_extract_statements
+    from statements.text import normalize_text
+
+    body = normalize_text(path.read_text(encoding="utf-8"))
+    source = Source.objects.filter(content_hash=content_hash_of(body)).first()
+    if source is None:
+        source = source_create(
+            kind="news_article",
+            title=body.splitlines()[0],
+            body=body,
+            date=datetime.date(2024, 2, 16),
+            date_precision="day",
+            date_expression="on Friday",
+        )
+    return source, source_extract_statements(source=source)
+
+
 def load_demo_dataset(directory: Path = DEMO_DIRECTORY) -> LoadReport:
     """Store the curation in `directory` and the article it names, creating only what is missing."""
     curation = _read_curation(directory / CURATION_FILE_NAME)

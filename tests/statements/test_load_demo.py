@@ -8,6 +8,7 @@ import pytest
 import yaml
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from statements import services
 from statements.choices import CurationStatus, DatePrecision, StatementKind
@@ -458,3 +459,20 @@ def test_command_reports_a_curation_it_cannot_load(monkeypatch):
 
     with pytest.raises(CommandError, match="not loaded: actor 'x'"):
         call_command("load_demo", verbosity=0)
+
+
+def test_the_review_sample_leaves_drafts_for_the_review_screen(admin_client):
+    call_command("load_demo", "--review-sample", verbosity=0)
+    demo_statements = Statement.objects.exclude(status=CurationStatus.DRAFT).count()
+    sample = Source.objects.get(title="White House says Gaza aid talks will go on next week")
+    drafts = sample.statements.filter(status=CurationStatus.DRAFT)
+    assert drafts.count() >= 3
+    assert {"Joe Biden", "Benjamin Netanyahu"} <= {draft.speaker.name for draft in drafts if draft.speaker}
+
+    review = admin_client.get(reverse("admin:statements_statement_review"), {"source": sample.pk})
+    assert len(review.context["drafts"]) == drafts.count()
+
+    call_command("load_demo", "--review-sample", verbosity=0)
+    assert sample.statements.count() == drafts.count()
+    assert Source.objects.count() == 2
+    assert Statement.objects.exclude(status=CurationStatus.DRAFT).count() == demo_statements
