@@ -14,7 +14,7 @@ from api.serializers.briefs import (
     source_brief,
     topic_brief,
 )
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from api.serializers.fields import DateAloneIsADayMixin, EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
 from api.serializers.pages import represent_in_order
 from statements import selectors
 from statements.choices import ParticipantRole
@@ -39,7 +39,7 @@ class CommunicationListSerializer(serializers.ListSerializer):
         return represent_communications(data, self.context)
 
 
-class CommunicationSerializer(StrictInputMixin, serializers.ModelSerializer):
+class CommunicationSerializer(DateAloneIsADayMixin, StrictInputMixin, serializers.ModelSerializer):
     """A call, readout, statement, briefing or negotiation, with who took part and in what role."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:communication-detail")

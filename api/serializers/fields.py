@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from api.links import reader_audience
+from statements.models.base import precision_of_a_date_alone
 
 
 class EmbeddedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -84,6 +85,20 @@ class CountryFieldSchema(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         # No pattern: with one, drf-spectacular writes a blank-allowing field as a oneOf two strings.
         return {"type": "string", "maxLength": 2, "example": "US"}
+
+
+class DateAloneIsADayMixin:
+    """A date sent without `date_precision`, for a record without a precision, is a day (an explicit
+    "unknown" with a date is still refused: the two contradict each other)."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "date_precision" not in attrs:
+            current = getattr(self.instance, "date_precision", None)
+            precision = precision_of_a_date_alone(attrs.get("date"), None, current)
+            if precision is not None:
+                attrs["date_precision"] = precision
+        return attrs
 
 
 class CuratorNameField(serializers.CharField):

@@ -4,13 +4,13 @@ from rest_framework import serializers
 
 from api.links import api_links
 from api.serializers.briefs import ActorBriefSerializer, actor_brief, brief_of
-from api.serializers.fields import EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from api.serializers.fields import DateAloneIsADayMixin, EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
 from api.serializers.pages import MembersPerPageListSerializer, MembersPerPageMixin
 from statements import selectors
 from statements.models import Actor, Source
 
 
-class SourceSerializer(MembersPerPageMixin, StrictInputMixin, serializers.ModelSerializer):
+class SourceSerializer(MembersPerPageMixin, DateAloneIsADayMixin, StrictInputMixin, serializers.ModelSerializer):
     """A document statements are anchored to, with its full text."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")

@@ -20,7 +20,14 @@ from api.serializers.briefs import (
     statement_brief,
     topic_brief,
 )
-from api.serializers.fields import CuratorNameField, EmbeddedRelatedField, StrictInputMixin, iso_date, iso_datetime
+from api.serializers.fields import (
+    CuratorNameField,
+    DateAloneIsADayMixin,
+    EmbeddedRelatedField,
+    StrictInputMixin,
+    iso_date,
+    iso_datetime,
+)
 from api.serializers.pages import represent_in_order
 from statements import selectors
 from statements.models import Actor, Communication, Place, Position, Source, Statement, Topic
@@ -60,7 +67,7 @@ class StatementListSerializer(serializers.ListSerializer):
         return represent_statements(data, self.context)
 
 
-class StatementSerializer(StrictInputMixin, serializers.ModelSerializer):
+class StatementSerializer(DateAloneIsADayMixin, StrictInputMixin, serializers.ModelSerializer):
     """A direct quote or paraphrase: who said it, to whom, where it was reported, and where it stands in the text."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:statement-detail")

@@ -21,6 +21,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from statements.choices import DatePrecision
 from statements.conflicts import is_versioned
 from statements.history import member_ids_by_record
+from statements.models.base import precision_of_a_date_alone
 from statements.services import record_delete, record_save
 from statements.text import normalize_name
 
@@ -66,6 +67,12 @@ class RecordForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if "date_precision" in self.fields:
+            # The precision is preselected "unknown": a date typed alone is a day (the help text says so).
+            current = self.initial.get("date_precision") if self.instance.pk is not None else None
+            precision = precision_of_a_date_alone(cleaned_data.get("date"), cleaned_data.get("date_precision"), current)
+            if precision is not None:
+                cleaned_data["date_precision"] = precision
         if self.save_refusal is not None:
             self.add_error(None, self.save_refusal)
         return cleaned_data

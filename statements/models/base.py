@@ -199,10 +199,16 @@ class DatedModel(models.Model):
 
     def clean(self):
         super().clean()
-        if self.date is not None and self.date_precision == DatePrecision.UNKNOWN:
-            # A date typed or sent alone is a day; "unknown" with a date would only be refused.
-            self.date_precision = DatePrecision.DAY
         validate_date_fits_precision(self.date, self.date_precision)
+
+
+def precision_of_a_date_alone(date, precision_given: str | None, current: str | None) -> str | None:
+    """The precision a dated record takes when a date comes without one (an API body, an admin form left at its
+    default): a day, where the record has no precision of its own; else None, nothing to change."""
+    unknown = (None, DatePrecision.UNKNOWN)
+    if date is not None and precision_given in unknown and current in unknown:
+        return DatePrecision.DAY
+    return None
 
 
 class AliasBase(models.Model):

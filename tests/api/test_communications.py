@@ -107,7 +107,7 @@ def test_put_replaces_participants_and_patch_keeps_them(curator_client):
         ({"participants": "ACTOR"}, "participants"),
         ({"duration_according_to": "ACTOR"}, "duration_according_to"),  # without a duration
         ({"date": "2024-02-15", "date_precision": "year"}, "date"),
-        ({"date": "2024-02-15"}, "date"),  # a date of unknown precision
+        ({"date": "2024-02-15", "date_precision": "unknown"}, "date"),  # a date said to be of unknown precision
         ({"regarding": 999999}, "regarding"),
     ],
 )
