@@ -116,14 +116,19 @@ def facets_asked(request, model) -> tuple[list[str], int]:
 
 
 def represent_facets(results: list[FacetResult], request, filterset_class, model) -> dict:
-    """The facets document: each facet's values as briefs with counts and narrowed URLs, one query per facet."""
+    """The facets document: each facet's values as briefs with counts and narrowed URLs, one query per kind of
+    record counted (the speakers and the intermediaries, both actors, are read together)."""
     links = api_links({"request": request})
     list_url = request.build_absolute_uri(reverse(f"api:{model._meta.model_name}-list"))
     facets_url = request.build_absolute_uri(request.path)
+    briefs = _record_briefs(results, links)
     facets = {}
     for result in results:
         facet = result.facet
-        values = _values(result, links, filterset_class)
+        if facet.value_kind in RECORD_BRIEFS:
+            values = briefs.get(facet.value_kind, {})
+        else:
+            values = _values(result, filterset_class)
         given = set(request.query_params.getlist(facet.parameter))
         to_list, to_facets = _narrowing(request, list_url, facet, False), _narrowing(request, facets_url, facet, True)
         facets[facet.name] = {
@@ -144,13 +149,23 @@ def represent_facets(results: list[FacetResult], request, filterset_class, model
     return {"facets": facets}
 
 
-def _values(result: FacetResult, links: ApiLinks, filterset_class) -> dict:
-    """The representation of each counted value, by value."""
+def _record_briefs(results: list[FacetResult], links: ApiLinks) -> dict[str, dict]:
+    """The briefs of every record counted, by kind of record and id: one query per kind."""
+    wanted: dict[str, set] = {}
+    for result in results:
+        if result.facet.value_kind in RECORD_BRIEFS:
+            wanted.setdefault(result.facet.value_kind, set()).update(value.value for value in result.values)
+    briefs = {}
+    for kind, ids in wanted.items():
+        model, columns, brief = RECORD_BRIEFS[kind]
+        rows = model.objects.filter(pk__in=ids).order_by().values_list("pk", *columns)
+        briefs[kind] = {row[0]: brief(links, *row) for row in rows}
+    return briefs
+
+
+def _values(result: FacetResult, filterset_class) -> dict:
+    """The representation of each counted choice or period, by value."""
     facet, counted = result.facet, [value.value for value in result.values]
-    if facet.value_kind in RECORD_BRIEFS:
-        model, columns, brief = RECORD_BRIEFS[facet.value_kind]
-        rows = model.objects.filter(pk__in=counted).order_by().values_list("pk", *columns)
-        return {row[0]: brief(links, *row) for row in rows}
     if facet.value_kind == "period":
         return {value: _period(value, facet.name) for value in counted}
     labels = dict(filterset_class.base_filters[facet.parameter].extra["choices"])

@@ -525,9 +525,6 @@ class StatementViewSet(ServiceModelViewSet):
     update_service = services.statement_update
     instance_argument = "statement"
 
-    def service_arguments(self):
-        return {"user": self.request.user}
-
     facets = facets_action(Statement, StatementFacetsSerializer, "statement", StatementFilterSet)
 
     @extend_schema(

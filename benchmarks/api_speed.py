@@ -209,9 +209,12 @@ def queries(values: dict[str, object]) -> list[Query]:
         Query("`actors/{id}/`", f"/api/v1/actors/{v['actor']}/", f"/bare/actors/{v['actor']}/", "detail"),
         *(
             Query(
-                f"`statements/facets/?facet={name}` unfiltered", f"/api/v1/statements/facets/?facet={name}", None, kind
+                f"`statements/facets/?facet={name}` unfiltered",
+                f"/api/v1/statements/facets/?facet={name}",
+                None,
+                "facets",
             )
-            for name, kind in [(name, "facets") for name in FACETS_UNFILTERED]
+            for name in FACETS_UNFILTERED
         ),
         Query(
             f"`statements/facets/` {len(FACETS_FILTERED)} facets, a speaker with {v['small_count']} statements",

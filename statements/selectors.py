@@ -405,15 +405,16 @@ def place_search(queryset: QuerySet[Place], query: str) -> QuerySet[Place]:
 def places_named(names: Collection[str]) -> dict[str, set[int]]:
     """The places each name is the name or an alias of, ignoring case and accents (aliases folded as
     `normalize_name` folds them), in one query; a name no place has is left out."""
-    folded = {normalize_name(name): name for name in names}
+    folded = {name: normalize_name(name) for name in names}
     by_name = Q.create([("name__iexact", name) for name in names], connector=Q.OR)
-    rows = Place.objects.filter(by_name | Q(aliases__normalized_name__in=list(folded))).values_list(
+    rows = Place.objects.filter(by_name | Q(aliases__normalized_name__in=set(folded.values()))).values_list(
         "pk", "name", "aliases__normalized_name"
     )
     found: dict[str, set[int]] = defaultdict(set)
     for pk, name, alias in rows:
-        for given in names:
-            if normalize_name(given) in (normalize_name(name), alias):
+        matching = {normalize_name(name), alias}
+        for given, given_folded in folded.items():
+            if given_folded in matching:
                 found[given].add(pk)
     return dict(found)
 

@@ -23,6 +23,7 @@ from statements.anchoring import AnchorError, find_unique_span
 from statements.choices import CurationStatus, DatePrecision, ParticipantRole, StatementKind
 from statements.models import Actor, Communication, Place, Position, Source, Statement, Topic
 from statements.models.sources import content_hash_of
+from statements.text import normalize_text
 
 DEMO_DIRECTORY = Path(__file__).resolve().parent
 CURATION_FILE_NAME = "curation.yaml"
@@ -117,15 +118,10 @@ def load_review_sample(path: Path = REVIEW_SAMPLE):
     Its quotes name demo actors (Biden, Netanyahu, the senior administration official), so the drafts
     come with their speakers resolved, for a curator to verify, correct or reject.
     """
-    from statements.models import Source
-    from statements.models.sources import content_hash_of
-    from statements.services import source_create, source_extract_statements
-    from statements.text import normalize_text
-
     body = normalize_text(path.read_text(encoding="utf-8"))
     source = Source.objects.filter(content_hash=content_hash_of(body)).first()
     if source is None:
-        source = source_create(
+        source = services.source_create(
             kind="news_article",
             title=body.splitlines()[0],
             body=body,
@@ -133,7 +129,7 @@ def load_review_sample(path: Path = REVIEW_SAMPLE):
             date_precision="day",
             date_expression="on Friday",
         )
-    return source, source_extract_statements(source=source)
+    return source, services.source_extract_statements(source=source)
 
 
 def load_demo_dataset(directory: Path = DEMO_DIRECTORY) -> LoadReport:
