@@ -4,7 +4,8 @@ import sys
 
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from project.errors import RETRY_AFTER_SECONDS, error_response
 from statements import selectors
@@ -43,3 +44,8 @@ def home(request):
         return {name: f"{number:,}" for name, number in numbers.items()}
 
     return render(request, "home.html", {"counts": cache.get_or_set("home-counts", counts, HOME_COUNTS_SECONDS)})
+
+
+def favicon(request):
+    """The project's icon, for browsers that ask /favicon.ico (a temporary redirect: its hashed name changes)."""
+    return redirect(static("statements/favicon.svg"))

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -10,6 +11,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -267,6 +269,19 @@ class RecordAdmin(ServiceSavingAdminMixin, HistoryRevertAdminMixin, SimpleHistor
     show_full_result_count = False
     save_on_top = True
 
+    @property
+    def media(self):
+        # The sidebar's record filters are autocomplete boxes: their scripts, and the one that applies a choice.
+        return (
+            super().media
+            + AutocompleteSelect(None, self.admin_site).media
+            # Named after the scripts it needs, so that merging the media keeps it after them.
+            + forms.Media(
+                js=["admin/js/jquery.init.js", "admin/js/autocomplete.js", "statements/record-link-filter.js"],
+                css={"all": ["statements/admin.css"]},
+            )
+        )
+
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryChanges(self.model, historical_record)
 
@@ -282,6 +297,16 @@ class RecordTabularInline(admin.TabularInline):
 
     def get_fieldsets(self, request, obj=None):
         return with_loaded_version(self, super().get_fieldsets(request, obj), request, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A row keeps to its fields: the add/change/delete/view buttons beside each related field made a
+        # row of statements wider than the window; the record's own page (the row's change link) has them.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
 
 
 class FoldedAliasSearchMixin:
@@ -343,16 +368,15 @@ def count_of(model: type[models.Model], field: str, *, distinct: str = "pk") -> 
 
 
 def describe_date(record) -> str | None:
-    """A record's date as precisely as it is known: "2024-02-15", "week of 2024-02-12", "2024-02", "2024"."""
+    """A record's date as precisely as it is known: "15 Feb 2024", "week of 12 Feb 2024", "February 2024", "2024"."""
     if record.date is None:
         return None
-    if record.date_precision == DatePrecision.WEEK:
-        return f"week of {record.date.isoformat()}"
     if record.date_precision == DatePrecision.MONTH:
-        return record.date.strftime("%Y-%m")
+        return date_format(record.date, "YEAR_MONTH_FORMAT")
     if record.date_precision == DatePrecision.YEAR:
         return str(record.date.year)
-    return record.date.isoformat()
+    day = date_format(record.date, "DATE_FORMAT")
+    return f"week of {day}" if record.date_precision == DatePrecision.WEEK else day
 
 
 class PresenceFilter(admin.SimpleListFilter):
@@ -373,18 +397,30 @@ class PresenceFilter(admin.SimpleListFilter):
 
 
 class RecordLinkFilter(admin.SimpleListFilter):
-    """Filters by one related record, named in the sidebar only while selected.
+    """Filters by one related record, picked in the sidebar with the admin's autocomplete.
 
-    Links from other pages ("12 statements") use it; listing every actor or source in the sidebar
-    would not scale, and autocomplete is the way to pick one from scratch.
+    Listing every actor or source in the sidebar would not scale: the box asks the related admin's
+    search, as an autocomplete field on a form does, and only the selected record is read to show it.
+    Links from other pages ("12 statements") set the same parameter.
     """
 
     lookup = ""
     related_model: type[models.Model]
+    template = "admin/statements/record_link_filter.html"
 
     def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
         self.spawns_duplicates = lookup_spawns_duplicates(model_admin.opts, self.lookup)
+        self.model_field = model._meta.get_field(self.lookup)
+        self.admin_site = model_admin.admin_site
+
+    def autocomplete(self) -> str:
+        """The autocomplete box choosing the record, with the selected one shown in it."""
+        widget = AutocompleteSelect(self.model_field, self.admin_site)
+        widget.choices = forms.ModelChoiceField(queryset=self.related_model._default_manager.all()).choices
+        attrs = {"id": f"filter_{self.parameter_name}", "data-filter-parameter": self.parameter_name, "data-width": "100%"}
+        selected = self.selected_record.pk if self.selected_record is not None else None
+        return widget.render(f"filter_{self.parameter_name}", selected, attrs=attrs)
 
     @cached_property
     def selected_record(self) -> models.Model | None:
@@ -392,6 +428,9 @@ class RecordLinkFilter(admin.SimpleListFilter):
             return self.related_model.objects.get(pk=self.value())
         except (ValueError, TypeError, ValidationError, self.related_model.DoesNotExist):
             return None
+
+    def has_output(self):
+        return True
 
     def lookups(self, request, model_admin):
         if not self.value():

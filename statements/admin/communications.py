@@ -36,7 +36,9 @@ class CommunicationStatementInline(RecordTabularInline):
 
     model = Statement
     fk_name = "communication"
-    fields = ["kind", "text", "speaker", "speaker_as_written", "source", "status"]
+    # The speaker as written, the span and the rest are on the statement's own page (the row's change link):
+    # with them the row would not fit a 1,400 px window.
+    fields = ["kind", "text", "speaker", "source", "status"]
     autocomplete_fields = ["speaker", "source"]
     show_change_link = True
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 50})}}

@@ -71,9 +71,6 @@ class SourceAdmin(SourceExtractionMixin, RecordAdmin):
         ("Record", {"fields": [*TIMESTAMP_FIELDS, "content_hash"], "classes": ["collapse"]}),
     ]
 
-    class Media:
-        css = {"all": ["statements/admin.css"]}
-
     def get_queryset(self, request):
         return (
             super()

@@ -2,7 +2,8 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
+from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from statements.admin.base import (
@@ -17,7 +18,7 @@ from statements.admin.extraction import DraftReviewMixin
 from statements.admin.history import DeletedStatementsAdminMixin
 from statements.anchoring import context_around
 from statements.choices import CurationStatus, StatementKind
-from statements.models import Actor, Communication, Place, Position, Source, Statement
+from statements.models import Actor, Communication, Place, Position, Source, Statement, Topic
 from statements.services import statements_set_status
 
 # Characters of source text shown on each side of a statement's span.
@@ -44,14 +45,17 @@ class AnchoredFilter(PresenceFilter):
 class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin):
     """Statements, with bulk curation actions and the source text around each quote."""
 
+    # The status comes first so that it is never scrolled out of sight: a rejected draft must not pass for
+    # a verified quote.
     list_display = [
+        "status_badge",
         "statement",
+        "kind_label",
         "speaker_link",
+        "addressee_links",
         "communication_link",
         "source_link",
         "dated",
-        "anchored",
-        "status_badge",
     ]
     list_display_links = ["statement"]
     list_filter = [
@@ -60,7 +64,7 @@ class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin)
         SpeakerResolvedFilter,
         AnchoredFilter,
         "date_precision",
-        "topics",
+        record_link_filter("topics", Topic, "topic"),
         record_link_filter("speaker", Actor, "speaker"),
         record_link_filter("position", Position, "position"),
         record_link_filter("addressees", Actor, "addressee"),
@@ -127,14 +131,12 @@ class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin)
     ]
     actions = ["mark_verified", "mark_rejected", "mark_draft"]
 
-    class Media:
-        css = {"all": ["statements/admin.css"]}
-
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .select_related("speaker", "communication", "source", "created_by", "updated_by")
+            .prefetch_related(Prefetch("addressees", queryset=Actor.objects.only("pk", "name").order_by("name")))
         )
 
     def get_changeform_initial_data(self, request):
@@ -143,9 +145,20 @@ class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin)
 
     @admin.display(description="Statement", ordering="text")
     def statement(self, statement):
-        # Quote marks tell a direct quote from a paraphrase without spending a column on the kind.
         words = Truncator(statement.text).chars(100)
-        return f"“{words}”" if statement.kind == StatementKind.DIRECT_QUOTE else words
+        words = f"“{words}”" if statement.kind == StatementKind.DIRECT_QUOTE else words
+        if statement.is_anchored:
+            return words
+        # Said in the statement's own cell, where the table has no room for a column of its own.
+        return format_html('{} <span class="statement-unanchored">not anchored</span>', words)
+
+    @admin.display(description="Kind", ordering="kind")
+    def kind_label(self, statement):
+        return "Quote" if statement.kind == StatementKind.DIRECT_QUOTE else statement.get_kind_display()
+
+    @admin.display(description="Addressees")
+    def addressee_links(self, statement):
+        return format_html_join(", ", "{}", ((link_to(actor),) for actor in statement.addressees.all())) or None
 
     @admin.display(description="Speaker", ordering="speaker__name")
     def speaker_link(self, statement):
@@ -164,10 +177,6 @@ class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin)
     @admin.display(description="Date", ordering="date")
     def dated(self, statement):
         return describe_date(statement)
-
-    @admin.display(description="Anchored", boolean=True)
-    def anchored(self, statement):
-        return statement.is_anchored
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, statement):

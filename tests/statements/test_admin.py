@@ -516,10 +516,26 @@ def test_a_link_to_a_missing_record_lists_nothing(admin_client, demo_data, value
     assert f"actor {value} (not found)" in response.content.decode()
 
 
-def test_dates_show_their_precision_in_lists(admin_client):
-    CommunicationFactory(title="Talks", date=datetime.date(2024, 2, 12), date_precision=DatePrecision.WEEK)
+@pytest.mark.parametrize(
+    ("precision", "shown"),
+    [
+        (DatePrecision.DAY, "12 Feb 2024"),
+        (DatePrecision.WEEK, "week of 12 Feb 2024"),
+        (DatePrecision.MONTH, "February 2024"),
+        (DatePrecision.YEAR, "2024"),
+    ],
+)
+def test_dates_show_their_precision_in_lists(admin_client, precision, shown):
+    CommunicationFactory(title="Talks", date=datetime.date(2024, 2, 12), date_precision=precision)
     content = admin_client.get(admin_url(Communication, "changelist")).content.decode()
-    assert "week of 2024-02-12" in content
+    assert f'<td class="field-dated">{shown}</td>' in content
+
+
+def test_timestamps_read_as_day_month_year_and_24_hour_time(admin_client, db):
+    source = SourceFactory()
+    Source.objects.filter(pk=source.pk).update(created_at=datetime.datetime(2026, 12, 1, 20, 47, tzinfo=datetime.UTC))
+    content = admin_client.get(admin_url(Source, "change", source.pk)).content.decode()
+    assert "1 Dec 2026, 20:47" in content
 
 
 def test_a_date_typed_alone_on_an_add_form_is_a_day(admin_client, db):
