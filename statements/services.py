@@ -523,8 +523,11 @@ def record_save(*, instance: models.Model, user=None, expected_version: int | No
 
 
 @transaction.atomic
-def statements_set_status(*, statements: models.QuerySet, status: str, user=None) -> int:
-    """Move many statements to a curation status at once; verifying needs every speaker resolved."""
+def statements_set_status(*, statements: models.QuerySet, status: str, user=None, reason: str | None = None) -> int:
+    """Move many statements to a curation status at once; verifying needs every speaker resolved.
+
+    `reason` is the change reason their history records (by default the current `change_reason`).
+    """
     if status not in CurationStatus.values:
         raise ValidationError({"status": f"{status!r} is not a curation status."})
     if status == CurationStatus.VERIFIED:
@@ -538,7 +541,7 @@ def statements_set_status(*, statements: models.QuerySet, status: str, user=None
     ids = list(Statement.objects.filter(pk__in=statements.values("pk")).values_list("pk", flat=True))
     changed = Statement.objects.filter(pk__in=ids).update(**changes)
     # QuerySet.update() sends no signals: record each statement's new state, with its to-many members, here.
-    record_history(list(Statement.objects.filter(pk__in=ids)), history_type="~", user=user)
+    record_history(list(Statement.objects.filter(pk__in=ids)), history_type="~", user=user, reason=reason)
     return changed
 
 

@@ -134,14 +134,27 @@ class ServiceSavingAdminMixin:
             request._statements_save_refusal = refusal.error
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def change_reason_for(self, request, form, add: bool) -> str:
+        """What the history says of a save from this form: "Added in the admin", "Changed in the admin: Speaker"."""
+        if add:
+            return "Added in the admin"
+        labels = [str(form.fields[name].label or name) for name in form.changed_data if name != LOADED_VERSION]
+        return f"Changed in the admin: {', '.join(labels)}" if labels else "Saved in the admin"
+
     def save_model(self, request, obj, form, change):
         # Always saved, even when only inline rows changed: the record's version counts those changes too.
+        if not getattr(obj, "_change_reason", None):
+            obj._change_reason = self.change_reason_for(request, form, add=not change)
         try:
             record_save(instance=obj, user=request.user, expected_version=opened_version(form))
         except (ValidationError, IntegrityError) as error:
             raise refusal_from(error) from error
 
     def save_formset(self, request, form, formset, change):
+        for row_form in formset.forms:
+            # Rows say on which record's page they were changed.
+            if row_form.has_changed() and not getattr(row_form.instance, "_change_reason", None):
+                row_form.instance._change_reason = f"Changed in the admin, on the page of {form.instance}"
         try:
             rows = formset.save(commit=False)
             forms_by_row = {id(row_form.instance): row_form for row_form in formset.forms}

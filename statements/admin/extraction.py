@@ -152,6 +152,12 @@ class DraftReviewMixin:
         )
         return TemplateResponse(request, "admin/statements/statement/review.html", context)
 
+    def change_reason_for(self, request, form, add: bool) -> str:
+        reason = super().change_reason_for(request, form, add)
+        if request.GET.get(RETURN_TO_REVIEW, "").isdigit():
+            return reason.replace("in the admin", "from the review screen", 1)
+        return reason
+
     def response_change(self, request, obj):
         """After a correction opened from the review screen, back to that screen, at the next draft."""
         response = super().response_change(request, obj)
@@ -172,7 +178,10 @@ class DraftReviewMixin:
             return HttpResponseRedirect(back)
         try:
             statements_set_status(
-                statements=Statement.objects.filter(pk=statement.pk), status=status, user=request.user
+                statements=Statement.objects.filter(pk=statement.pk),
+                status=status,
+                user=request.user,
+                reason=f"{REVIEW_DECISIONS[status].capitalize()} on the review screen",
             )
         except ValidationError as error:
             self.message_user(

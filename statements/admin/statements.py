@@ -209,7 +209,10 @@ class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin)
 
     def _set_status(self, request, queryset, status: str) -> None:
         try:
-            changed = statements_set_status(statements=queryset, status=status, user=request.user)
+            label = CurationStatus(status).label.lower()
+            changed = statements_set_status(
+                statements=queryset, status=status, user=request.user, reason=f"Marked {label} from the statement list"
+            )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages) + " Nothing was changed.", messages.ERROR)
             return

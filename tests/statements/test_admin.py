@@ -261,6 +261,22 @@ def test_bulk_status_actions(admin_client, admin_user, action, status):
     }
     untouched.refresh_from_db()
     assert untouched.status == start
+    label = CurationStatus(status).label.lower()
+    assert chosen[0].history.latest().history_change_reason == f"Marked {label} from the statement list"
+
+
+def test_admin_saves_say_in_the_history_what_was_changed(admin_client, admin_user):
+    added = admin_client.post(admin_url(Topic, "add"), {"slug": "ports", "name": "Ports"})
+    assert added.status_code == 302
+    topic = Topic.objects.get(slug="ports")
+    assert (topic.history.latest().history_change_reason, topic.history.latest().history_user) == (
+        "Added in the admin",
+        admin_user,
+    )
+    form = admin_client.get(admin_url(Topic, "change", topic.pk))
+    changed = admin_client.post(admin_url(Topic, "change", topic.pk), {**changeform_data(form), "name": "Sea ports"})
+    assert changed.status_code == 302
+    assert topic.history.latest().history_change_reason == "Changed in the admin: Name"
 
 
 def test_bulk_verify_refuses_statements_without_a_speaker_and_changes_nothing(admin_client):

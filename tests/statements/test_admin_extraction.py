@@ -152,6 +152,12 @@ def test_verify_and_reject_take_one_click_each(admin_client, source, lopes):
     assert Statement.objects.get(pk=quote.pk).status == CurationStatus.VERIFIED
     assert Statement.objects.get(pk=paraphrase.pk).status == CurationStatus.REJECTED
     assert admin_client.get(review_url(source)).context["drafts"] == []
+    # The history says who decided, and where.
+    assert (quote.history.latest().history_user.username, quote.history.latest().history_change_reason) == (
+        "admin",
+        "Verified on the review screen",
+    )
+    assert paraphrase.history.latest().history_change_reason == "Rejected on the review screen"
 
 
 def test_verifying_a_draft_without_a_resolved_speaker_is_refused(admin_client, source):
@@ -240,6 +246,9 @@ def test_correct_then_save_returns_to_the_review_screen(admin_client, source, lo
     assert saved["Location"] == review_url(source)
     quote.refresh_from_db()
     assert quote.speaker_as_written == "Ms Lopes"
+    latest = quote.history.latest()
+    assert latest.history_user.username == "admin"
+    assert latest.history_change_reason == "Changed from the review screen: Speaker as written"
     # "Save and continue editing" stays on the statement.
     again = admin_client.post(correct, {**changeform_data(admin_client.get(correct)), "_continue": "1"})
     assert again["Location"] != review_url(source)
