@@ -15,6 +15,8 @@ admin.site.index_title = "Curate actors, communications, sources and statements"
 # The navigation sidebar would take a sixth of a 1,400 px window from every list; the breadcrumbs and the
 # index lead to every model instead.
 admin.site.enable_nav_sidebar = False
+# The index shows the work waiting (drafts to review, newest sources) above the models.
+admin.site.index_template = "admin/statements/index.html"
 
 __all__ = [
     "ActorAdmin",

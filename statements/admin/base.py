@@ -431,7 +431,11 @@ class RecordLinkFilter(admin.SimpleListFilter):
         """The autocomplete box choosing the record, with the selected one shown in it."""
         widget = AutocompleteSelect(self.model_field, self.admin_site)
         widget.choices = forms.ModelChoiceField(queryset=self.related_model._default_manager.all()).choices
-        attrs = {"id": f"filter_{self.parameter_name}", "data-filter-parameter": self.parameter_name, "data-width": "100%"}
+        attrs = {
+            "id": f"filter_{self.parameter_name}",
+            "data-filter-parameter": self.parameter_name,
+            "data-width": "100%",
+        }
         selected = self.selected_record.pk if self.selected_record is not None else None
         return widget.render(f"filter_{self.parameter_name}", selected, attrs=attrs)
 

@@ -7,7 +7,7 @@ with its speaker as written and as resolved, and is verified, rejected or opened
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,10 +19,14 @@ from django.views.decorators.http import require_POST
 from statements.choices import CurationStatus
 from statements.models import Actor, Source, Statement
 from statements.services import ExtractionResult, source_extract_statements, statements_set_status
+from statements.worklist import sources_with_drafts
 
 #: The decisions the review screen offers, by the status they give a draft.
 REVIEW_DECISIONS = {CurationStatus.VERIFIED: "verified", CurationStatus.REJECTED: "rejected"}
 
+
+#: How many sources with drafts the review screen lists when no source is chosen.
+REVIEW_LIST_SIZE = 100
 
 #: The query parameter of a statement's change page opened from the review screen: the source to return to.
 RETURN_TO_REVIEW = "review_source"
@@ -122,11 +126,10 @@ class DraftReviewMixin:
         }
         if source is None:
             context["title"] = "Review extracted drafts"
-            context["sources"] = (
-                Source.objects.annotate(draft_count=Count("statements", filter=Q(statements__status="draft")))
-                .filter(draft_count__gt=0)
-                .order_by("-draft_count", "title")
-            )
+            # The newest first, and a page of them: an archive can have thousands of sources waiting.
+            context["sources"] = list(sources_with_drafts().only("pk", "title", "created_at")[: REVIEW_LIST_SIZE + 1])
+            context["more_sources"] = len(context["sources"]) > REVIEW_LIST_SIZE
+            context["sources"] = context["sources"][:REVIEW_LIST_SIZE]
             return TemplateResponse(request, "admin/statements/statement/review.html", context)
         drafts = (
             source.statements.filter(status=CurationStatus.DRAFT)

@@ -41,6 +41,31 @@ class AnchoredFilter(PresenceFilter):
     lookup = "span_start"
 
 
+class SearchScopeFilter(admin.SimpleListFilter):
+    """Where the search box looks: the statement and its speaker (by default), or the titles of its records."""
+
+    title = "search in"
+    parameter_name = "search_in"
+    #: The fields each scope searches, by the scope's parameter value.
+    scopes = {
+        "source": ("source titles", ["source__title"]),
+        "communication": ("communication titles", ["communication__title"]),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _fields) in self.scopes.items()]
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "All":
+                choice["display"] = "the statement and its speaker"
+            yield choice
+
+    def queryset(self, request, queryset):
+        # The scope changes the search fields (StatementAdmin.get_search_fields), not the records.
+        return queryset
+
+
 @admin.register(Statement)
 class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin):
     """Statements, with bulk curation actions and the source text around each quote."""
@@ -59,6 +84,7 @@ class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin)
     ]
     list_display_links = ["statement"]
     list_filter = [
+        SearchScopeFilter,
         "status",
         "kind",
         SpeakerResolvedFilter,
@@ -74,15 +100,13 @@ class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin)
         record_link_filter("communication", Communication, "communication"),
         record_link_filter("source", Source, "source"),
     ]
-    search_fields = [
-        "text",
-        "speaker_as_written",
-        "speaker__name",
-        "speaker__aliases__normalized_name",
-        "communication__title",
-        "source__title",
-    ]
-    search_help_text = "Words of the statement, the speaker (name, alias or as written), communication or source title."
+    # A search looks in the statement's words and its speaker; "Search in" in the sidebar turns it to the
+    # titles of sources or communications (a word of a source's title would otherwise match all its statements).
+    search_fields = ["text", "speaker_as_written", "speaker__name", "speaker__aliases__normalized_name"]
+    search_help_text = (
+        "Words of the statement and its speaker (name, alias or as written). "
+        "To find statements by the title of their source or communication, choose “Search in” in the sidebar."
+    )
     date_hierarchy = "date"
     autocomplete_fields = [
         "speaker",
@@ -138,6 +162,10 @@ class StatementAdmin(DeletedStatementsAdminMixin, DraftReviewMixin, RecordAdmin)
             .select_related("speaker", "communication", "source", "created_by", "updated_by")
             .prefetch_related(Prefetch("addressees", queryset=Actor.objects.only("pk", "name").order_by("name")))
         )
+
+    def get_search_fields(self, request):
+        scope = SearchScopeFilter.scopes.get(request.GET.get(SearchScopeFilter.parameter_name, ""))
+        return scope[1] if scope else super().get_search_fields(request)
 
     def get_changeform_initial_data(self, request):
         # Defaults suited to the common case: a verbatim quote being recorded as a draft.

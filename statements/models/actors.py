@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
 from statements.choices import ActorKind
 from statements.models.base import (
@@ -78,9 +77,6 @@ class Actor(StableKeyModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("admin:statements_actor_change", args=[self.pk])
 
     def clean(self):
         super().clean()

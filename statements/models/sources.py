@@ -60,7 +60,11 @@ class Source(StableKeyModel, DatedModel):
 
     class Meta:
         ordering = ["-date", "title", "id"]
-        indexes = [models.Index(fields=["-date", "title", "id"], name="source_listed")]
+        indexes = [
+            models.Index(fields=["-date", "title", "id"], name="source_listed"),
+            # The newest sources, as the admin's index lists them (statements.worklist).
+            models.Index(fields=["-created_at", "-id"], name="source_created_desc"),
+        ]
         constraints = [
             *DatedModel.Meta.constraints,
             choices_constraint("kind", SourceKind, "source_kind_valid"),

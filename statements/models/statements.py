@@ -170,6 +170,8 @@ class Statement(StableKeyModel, DatedModel):
             models.Index(F("speaker"), DateKey(), F("id"), name="statement_speaker_date_key"),
             models.Index(fields=["source", "span_start"], name="statement_source_span"),
             models.Index(fields=["-created_at", "-id"], name="statement_created_desc"),
+            # The curators' queue (statements.worklist): only drafts, by source.
+            models.Index(fields=["source"], condition=Q(status="draft"), name="statement_draft_source"),
         ]
         constraints = [
             *DatedModel.Meta.constraints,

@@ -18,7 +18,7 @@ from django.test import Client
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"))
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts/browser"))
 MISSING_CHROMIUM = (
     f"Chromium is not installed at {CHROMIUM}: the browser tests need it "
     "(apt-get install chromium, or set CHROMIUM to a Chromium binary)"
@@ -67,13 +67,21 @@ class Visits:
 
 @pytest.fixture
 def visits(page, request):
-    """Records the page's console errors; each test asserts there were none where it expects none."""
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
-    seen = Visits(test_name=name)
-    page.on("console", lambda message: seen.errors.append(f"{page.url}: {message.text}") if message.type == "error" else None)
-    page.on("requestfailed", lambda req: seen.errors.append(f"{page.url}: {req.url} failed"))
-    page.on("response", lambda response: seen.errors.append(f"{page.url}: {response.url} answered {response.status}") if response.status >= 400 else None)
-    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    """Records the page's console errors, failed requests and error responses; tests assert there were none."""
+    seen = Visits(test_name=re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name))
+
+    def on_console(message):
+        if message.type == "error":
+            seen.errors.append(f"{page.url}: {message.text}")
+
+    def on_response(response):
+        if response.status >= 400:
+            seen.errors.append(f"{page.url}: {response.url} answered {response.status}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen.errors.append(f"{page.url}: {error}"))
+    page.on("requestfailed", lambda failed: seen.errors.append(f"{page.url}: {failed.url} failed"))
+    page.on("response", on_response)
     return seen
 
 
@@ -100,7 +108,9 @@ OVERFLOWING = """() => {
     const page = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
     if (page > window.innerWidth) wide.push(`the page is ${page} px wide`);
     for (const box of document.querySelectorAll('#content *')) {
-        if (["TEXTAREA", "SELECT", "INPUT"].includes(box.tagName) || box.closest(".select2")) continue;
+        if (["TEXTAREA", "SELECT", "INPUT"].includes(box.tagName)) continue;
+        // Boxes that clip on purpose: hidden for screen readers only, and select2 cutting a long choice.
+        if (box.closest(".visually-hidden, .select2")) continue;
         const overflow = getComputedStyle(box).overflowX;
         if (['auto', 'scroll', 'hidden'].includes(overflow) && box.scrollWidth > box.clientWidth + 1) {
             const name = box.id ? `#${box.id}` : `.${[...box.classList].join('.')}`;

@@ -573,3 +573,32 @@ def test_a_date_typed_alone_on_an_add_form_is_a_day(admin_client, db):
     assert response.status_code == 302, response.context["adminform"].form.errors
     source = Source.objects.get(title="Dated alone")
     assert (source.date, source.date_precision) == (datetime.date(2024, 2, 15), DatePrecision.DAY)
+
+
+def test_statement_search_looks_in_the_words_and_speaker_and_in_titles_on_request(admin_client):
+    titled = StatementFactory(text="Aid is flowing again", source=SourceFactory(title="Rafah crossing reopens"))
+    worded = StatementFactory(text="The situation in Rafah is grave")
+    spoken = StatementFactory(text="We will see", speaker=ActorFactory(name="Rafah Mayor"))
+
+    def found(**query):
+        response = admin_client.get(admin_url(Statement, "changelist"), {"q": "Rafah", **query})
+        assert response.status_code == 200
+        return set(response.context["cl"].result_list)
+
+    assert found() == {worded, spoken}
+    assert found(search_in="source") == {titled}
+    assert found(search_in="communication") == set()
+    page = admin_client.get(admin_url(Statement, "changelist")).content.decode()
+    assert "search in" in page
+    assert "source titles" in page
+
+
+def test_view_on_site_is_offered_only_where_a_record_has_a_public_page(admin_client, demo_data):
+    # No record has a public page yet: no change page offers one (it led back to the admin).
+    for model in (Actor, Communication, Place, Position, Source, Statement, Topic):
+        record = model.objects.order_by("pk").first()
+        page = admin_client.get(admin_url(model, "change", record.pk)).content.decode()
+        assert "View on site" not in page, model
+    index = admin_client.get(reverse("admin:index"))
+    assert index.context["site_url"] == "/"
+    assert admin_client.get("/").status_code == 200

@@ -252,3 +252,55 @@ def test_correct_then_save_returns_to_the_review_screen(admin_client, source, lo
     # "Save and continue editing" stays on the statement.
     again = admin_client.post(correct, {**changeform_data(admin_client.get(correct)), "_continue": "1"})
     assert again["Location"] != review_url(source)
+
+
+def test_the_admin_index_shows_the_drafts_waiting_by_source_and_the_newest_sources(admin_client, source, lopes):
+    source_extract_statements(source=source)
+    untouched = SourceFactory(title="A source nobody extracted")
+
+    page = admin_client.get(reverse("admin:index"))
+
+    content = page.content.decode()
+    assert "2 draft statements" in content
+    assert f'href="{escape(review_url(source))}"' in content
+    assert "2 drafts" in content
+    # The newest sources, the one without drafts first (added last), each saying what it waits for.
+    newest = content.index("Newest sources")
+    assert content.index("A source nobody extracted", newest) < content.index(str(source.title)[:20], newest)
+    assert "nothing to review" in content
+    assert reverse("admin:statements_source_change", args=[untouched.pk]) in content
+
+
+def test_the_admin_index_reads_the_queue_in_a_constant_number_of_queries(admin_client, source, lopes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    source_extract_statements(source=source)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(reverse("admin:index"))
+    for number in range(5):
+        source_extract_statements(source=SourceFactory(body=f"{BODY}\n\nPart {number}."))
+    with CaptureQueriesContext(connection) as many:
+        admin_client.get(reverse("admin:index"))
+    assert len(many) == len(few)
+
+
+def test_the_index_hides_the_queue_from_users_who_may_not_see_statements(django_user_model, source, lopes):
+    source_extract_statements(source=source)
+    client = staff_client(django_user_model, "view_source")
+    content = client.get(reverse("admin:index")).content.decode()
+    assert "Waiting for review" not in content
+
+
+def test_the_review_list_of_sources_is_newest_first_and_bounded(admin_client, lopes, monkeypatch):
+    import statements.admin.extraction as extraction
+
+    monkeypatch.setattr(extraction, "REVIEW_LIST_SIZE", 2)
+    sources = [SourceFactory(body=BODY.replace("Monday", day)) for day in ("Monday", "Tuesday", "Friday")]
+    for listed in sources:
+        source_extract_statements(source=listed)
+
+    response = admin_client.get(reverse("admin:statements_statement_review"))
+
+    assert list(response.context["sources"]) == [sources[2], sources[1]]
+    assert response.context["more_sources"] is True
