@@ -3,12 +3,11 @@
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from itertools import combinations
 
 import orjson
 from django.contrib.auth import get_user_model
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Least, Substr
 
@@ -417,75 +416,3 @@ def places_named(names: Collection[str]) -> dict[str, set[int]]:
             if given_folded in matching:
                 found[given].add(pk)
     return dict(found)
-
-
-# Merging actors
-
-#: Folded names looked up per query when matching aliases to names; keeps every database's parameter limit.
-NAME_LOOKUP_BATCH = 500
-
-
-@dataclass(frozen=True)
-class DuplicateCandidate:
-    """Two unmerged actors that look like one, with the reasons; `keep` is the one suggested to merge into."""
-
-    keep: Actor
-    duplicate: Actor
-    reasons: tuple[str, ...]
-
-
-def actor_duplicate_candidates() -> list[DuplicateCandidate]:
-    """Pairs of unmerged actors sharing a folded name or alias, or where one's alias is the other's name.
-
-    Names are folded in Python (the folding is Unicode-aware, beyond what SQL can do portably), once
-    per actor; shared aliases are found by grouping in the database and aliases matching names by
-    batched lookups, so the work grows with the number of actors, not with its square. The Wikidata
-    id is unique, so two actors can never share one; no need to look for that.
-    """
-    live_actors = Actor.objects.filter(merged_into__isnull=True)
-    live_aliases = ActorAlias.objects.filter(actor__merged_into__isnull=True)
-    actors_by_name: dict[str, set[int]] = defaultdict(set)
-    for pk, name in live_actors.values_list("pk", "name").iterator():
-        actors_by_name[normalize_name(name)].add(pk)
-
-    reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
-
-    def match(first: int, second: int, reason: str) -> None:
-        pair = (min(first, second), max(first, second))
-        if first != second and reason not in reasons[pair]:
-            reasons[pair].append(reason)
-
-    for pks in actors_by_name.values():
-        for first, second in combinations(sorted(pks), 2):
-            match(first, second, "same name")
-    shared = (
-        live_aliases.values("normalized_name")
-        .annotate(actor_count=Count("actor", distinct=True))
-        .filter(actor_count__gt=1)
-        .values("normalized_name")
-    )
-    actors_by_alias: dict[str, set[int]] = defaultdict(set)
-    for actor_id, normalized_name in live_aliases.filter(normalized_name__in=shared).values_list(
-        "actor_id", "normalized_name"
-    ):
-        actors_by_alias[normalized_name].add(actor_id)
-    for normalized_name, pks in actors_by_alias.items():
-        for first, second in combinations(sorted(pks), 2):
-            match(first, second, f'shared alias "{normalized_name}"')
-    folded_names = list(actors_by_name)
-    for start in range(0, len(folded_names), NAME_LOOKUP_BATCH):
-        batch = folded_names[start : start + NAME_LOOKUP_BATCH]
-        for actor_id, normalized_name in live_aliases.filter(normalized_name__in=batch).values_list(
-            "actor_id", "normalized_name"
-        ):
-            for other in actors_by_name[normalized_name]:
-                match(actor_id, other, f'alias "{normalized_name}" is the other\'s name')
-
-    actors = live_actors.in_bulk({pk for pair in reasons for pk in pair})
-    candidates = []
-    for (first, second), why in reasons.items():
-        older, newer = actors[first], actors[second]
-        # Keep the one linked to Wikidata; otherwise the older record, which links elsewhere have used longer.
-        keep, duplicate = (newer, older) if newer.wikidata_id and not older.wikidata_id else (older, newer)
-        candidates.append(DuplicateCandidate(keep=keep, duplicate=duplicate, reasons=tuple(why)))
-    return sorted(candidates, key=lambda candidate: (candidate.keep.name, candidate.duplicate.name, candidate.keep.pk))

@@ -1,15 +1,20 @@
 """Admin for actors, their aliases and the positions they hold."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django_countries.filters import CountryFilter
 
+from statements import duplicates
 from statements.admin.base import (
     TIMESTAMP_FIELDS,
     FoldedAliasSearchMixin,
     PresenceFilter,
     RecordAdmin,
+    RecordForm,
     RecordTabularInline,
+    change_url,
     count_of,
     counted_link,
     link_to,
@@ -52,6 +57,39 @@ class HasAffiliationFilter(PresenceFilter):
     lookup = "affiliation"
 
 
+class ActorForm(RecordForm):
+    """The actor form; adding an actor whose name an existing actor has, as name or alias, asks first."""
+
+    create_anyway = forms.BooleanField(
+        required=False,
+        label="Add even if it looks like an existing actor",
+        help_text="Tick only for a different actor of the same name: two records of one actor split its statements.",
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        name = cleaned_data.get("name")
+        if self.instance.pk is not None or not name or cleaned_data.get("create_anyway"):
+            return cleaned_data
+        alike = duplicates.actors_named_like(name)
+        if alike:
+            links = format_html_join(", ", '<a href="{}">{}</a> (id {})', ((change_url(a), a, a.pk) for a in alike[:5]))
+            self.add_error(
+                "name",
+                ValidationError(
+                    format_html(
+                        "{} already {} this name or alias: {}. Open it instead, or tick "
+                        "“Add even if it looks like an existing actor” below.",
+                        f"{len(alike)} actor{'s' if len(alike) > 1 else ''}",
+                        "have" if len(alike) > 1 else "has",
+                        links,
+                    ),
+                    code="looks_like_an_existing_actor",
+                ),
+            )
+        return cleaned_data
+
+
 @admin.register(Actor)
 class ActorAdmin(ActorMergingAdminMixin, FoldedAliasSearchMixin, RecordAdmin):
     """Actors, searchable by name, alias (accents and apostrophes folded), slug and Wikidata id."""
@@ -73,11 +111,19 @@ class ActorAdmin(ActorMergingAdminMixin, FoldedAliasSearchMixin, RecordAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = [*TIMESTAMP_FIELDS, "activity"]
     inlines = [ActorAliasInline, PositionInline]
+    form = ActorForm
     fieldsets = [
         (None, {"fields": ["name", "kind", "slug", "description", "country", "wikidata_id", "affiliation"]}),
         ("In the data", {"fields": ["activity"]}),
         ("Record", {"fields": list(TIMESTAMP_FIELDS), "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "create_anyway"]}), *rest]
 
     def get_queryset(self, request):
         return (

@@ -10,13 +10,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from statements import selectors, services
+from statements import duplicates, services
 from statements.admin.base import change_url, link_to
 from statements.merging import merge_moved_counts
 from statements.models import Actor, ActorMerge
 
-#: Candidate pairs shown at once on the duplicates page; the rest wait until these are dealt with.
-DUPLICATES_SHOWN = 200
+#: Groups of look-alike actors shown at once on the duplicates page; the rest wait until these are dealt with.
+DUPLICATES_SHOWN = 100
+
+#: Posted by the duplicates page's merge forms, so that the merge action returns there.
+FROM_DUPLICATES = "from_duplicates"
 
 
 def refusal_text(error: ValidationError) -> str:
@@ -122,13 +125,17 @@ class ActorMergingAdminMixin:
     def duplicates_view(self, request):
         """Pairs of actors that look like one another, each with a link to merge one into the other."""
         self._require_change_permission(request)
-        candidates = selectors.actor_duplicate_candidates()
+        groups = duplicates.actor_duplicate_groups()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Possible duplicate actors",
-            "candidates": candidates[:DUPLICATES_SHOWN],
-            "candidate_count": len(candidates),
+            "groups": [
+                {"group": group, "rows": [(actor, group.statement_counts[actor.pk]) for actor in group.actors]}
+                for group in groups[:DUPLICATES_SHOWN]
+            ],
+            "group_count": len(groups),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/statements/actor/duplicates.html", context)
 
@@ -179,6 +186,8 @@ class ActorMergingAdminMixin:
                 self.message_user(request, f"Nothing was merged: {refusal_text(error)}", messages.ERROR)
                 return None
             self._report_merges(request, merges)
+            if request.POST.get(FROM_DUPLICATES):
+                return HttpResponseRedirect(reverse("admin:statements_actor_duplicates"))
             return None
         context = {
             **self.admin_site.each_context(request),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.exceptions import ValidationError
 
-from statements import merging, selectors, services
+from statements import duplicates, merging, services
 from statements.choices import ActorKind, ParticipantRole
 from statements.models import Actor, ActorAlias, ActorMerge, Communication, Participation, Position, Source, Statement
 from tests.factories import (
@@ -366,7 +366,7 @@ def test_the_name_already_known_is_not_added_as_an_alias():
 def candidate_pairs() -> dict[frozenset, tuple[str, ...]]:
     return {
         frozenset({candidate.keep.name, candidate.duplicate.name}): candidate.reasons
-        for candidate in selectors.actor_duplicate_candidates()
+        for candidate in duplicates.actor_duplicate_candidates()
     }
 
 
@@ -397,6 +397,6 @@ def test_duplicate_candidates_suggest_keeping_the_one_linked_to_wikidata():
     newer = ActorFactory(name="Joe Biden", wikidata_id="Q6279")
     ActorFactory(name="Someone Else", wikidata_id="Q1")
 
-    [candidate] = selectors.actor_duplicate_candidates()
+    [candidate] = duplicates.actor_duplicate_candidates()
 
     assert (candidate.keep, candidate.duplicate) == (newer, older)

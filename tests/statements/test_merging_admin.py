@@ -33,7 +33,7 @@ def staff_client(client, django_user_model):
     return client
 
 
-def test_duplicates_page_lists_name_and_alias_pairs_only(admin_client):
+def test_duplicates_page_lists_name_and_alias_look_alikes_only(admin_client):
     kept_a, duplicate_a = ActorFactory(name="Joe Biden"), ActorFactory(name="JOE BIDEN")
     kept_b = ActorFactory(name="Benjamin Netanyahu")
     ActorAliasFactory(actor=kept_b, name="Bibi")
@@ -44,12 +44,84 @@ def test_duplicates_page_lists_name_and_alias_pairs_only(admin_client):
     response = admin_client.get(DUPLICATES)
 
     assert response.status_code == 200
-    pairs = {(candidate.keep, candidate.duplicate) for candidate in response.context["candidates"]}
-    assert pairs == {(kept_a, duplicate_a), (kept_b, duplicate_b)}
+    groups = {entry["group"].actors for entry in response.context["groups"]}
+    assert groups == {(kept_a, duplicate_a), (kept_b, duplicate_b)}
     html = response.content.decode()
-    assert merge_url(duplicate_b, kept_b) in html
-    assert escape('shared alias "bibi"') in html
+    assert escape('Benjamin Netanyahu and Binyamin Netanyahu: shared alias "bibi"') in html
     assert unrelated.name not in html
+
+
+def test_four_identical_actors_are_one_group_showing_what_tells_them_apart(admin_client, django_assert_max_num_queries):
+    actors = [ActorFactory(name="Joe Biden", country="US") for _ in range(3)] + [ActorFactory(name="JOE BIDEN")]
+    StatementFactory.create_batch(2, speaker=actors[1])
+    ActorAliasFactory(actor=actors[2], name="Uncle Joe")
+
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(DUPLICATES)
+
+    [entry] = response.context["groups"]
+    assert entry["group"].actors == tuple(actors)
+    assert entry["rows"][1] == (actors[1], 2)
+    html = response.content.decode()
+    assert html.count('class="module duplicate-group"') == 1
+    assert html.count('name="keep"') == 4
+    for text in ("United States of America", "Uncle Joe", f"<td>{actors[3].pk}</td>", "Added"):
+        assert text in html
+
+
+def test_a_group_is_merged_in_one_step_into_the_actor_chosen(admin_client):
+    actors = [ActorFactory(name="Joe Biden") for _ in range(3)]
+    StatementFactory(speaker=actors[0])
+    form = admin_client.get(DUPLICATES)
+    assert form.status_code == 200
+
+    response = admin_client.post(
+        ACTORS,
+        {
+            "action": "merge_selected",
+            "post": "yes",
+            "from_duplicates": "1",
+            "keep": actors[2].pk,
+            helpers.ACTION_CHECKBOX_NAME: [actor.pk for actor in actors],
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == DUPLICATES
+    assert set(Actor.objects.filter(merged_into=actors[2]).values_list("pk", flat=True)) == {actors[0].pk, actors[1].pk}
+    assert Statement.objects.get().speaker == actors[2]
+    assert ActorMerge.objects.count() == 2
+    assert admin_client.get(DUPLICATES).context["groups"] == []
+
+
+def test_adding_an_actor_named_like_an_existing_one_asks_for_confirmation(admin_client):
+    existing = ActorFactory(name="Joe Biden")
+    ActorAliasFactory(actor=ActorFactory(name="Joseph R. Biden"), name="Sleepy Joe")
+    add = reverse("admin:statements_actor_add")
+    data = {
+        "kind": "person",
+        "aliases-TOTAL_FORMS": "0",
+        "aliases-INITIAL_FORMS": "0",
+        "positions-TOTAL_FORMS": "0",
+        "positions-INITIAL_FORMS": "0",
+    }
+
+    for name, slug in (("JOE BIDEN", "joe-biden-2"), ("sleepy joe", "sleepy-joe")):
+        refused = admin_client.post(add, {**data, "name": name, "slug": slug})
+        assert refused.status_code == 200, name
+        [error] = refused.context["adminform"].form.errors.as_data()["name"]
+        assert error.code == "looks_like_an_existing_actor"
+        assert "Add even if it looks like an existing actor" in refused.content.decode()
+    assert (
+        f'href="{reverse("admin:statements_actor_change", args=[existing.pk])}"'
+        in admin_client.post(add, {**data, "name": "Joe Biden", "slug": "joe-biden-2"}).content.decode()
+    )
+
+    confirmed = admin_client.post(add, {**data, "name": "JOE BIDEN", "slug": "joe-biden-2", "create_anyway": "on"})
+    assert confirmed.status_code == 302
+    assert Actor.objects.filter(name="JOE BIDEN").exists()
+    unlike = admin_client.post(add, {**data, "name": "Jill Biden", "slug": "jill-biden"})
+    assert unlike.status_code == 302
 
 
 def test_actor_changelist_links_to_the_duplicates_page_for_those_who_may_merge(admin_client, staff_client):
