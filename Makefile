@@ -46,8 +46,14 @@ node_modules/.installed: package.json package-lock.json
 
 # Tests run in parallel, one worker per core; PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= auto
+# The browser tests drive Chromium (CHROMIUM, by default Debian's /usr/bin/chromium); without it they are
+# skipped here and fail in CI. Screenshots of every page they visit land in test-artifacts/browser/.
+CHROMIUM ?= /usr/bin/chromium
+
 test: dev $(NODE_DEPS)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	@test -x "$(CHROMIUM)" || echo "Note: no Chromium at $(CHROMIUM): the browser tests are skipped. Install it with 'sudo apt-get install chromium' (or set CHROMIUM=/path/to/chromium)."
+	CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	@echo "Screenshots of the pages the browser tests visited: test-artifacts/browser/"
 
 # Regenerate the committed OpenAPI schema after changing the API.
 schema: dev
