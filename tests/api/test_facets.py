@@ -231,7 +231,7 @@ def test_the_schema_types_each_facet(api_client):
     assert "required" not in facet_set
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_counts_of_a_slow_question_are_kept_until_the_data_changes(api_client, monkeypatch, django_assert_num_queries):
     from django.db import connection
 

@@ -92,7 +92,7 @@ def sdk_module(name: str):
     return importlib.import_module(f"{PACKAGE}.{name}")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_generated_python_client_against_a_live_server(sdk, live_server, django_user_model):
     api = {
         name: sdk_module(f"api.{name.split('_')[0]}.{name}")

@@ -13,7 +13,7 @@ from statements.services import record_save
 from tests.browser.conftest import WINDOW
 from tests.factories import ActorFactory, StatementFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 #: A short article as a curator pastes it; the browser sends its line breaks as CRLF.
 ARTICLE = (

@@ -10,7 +10,7 @@ from statements.models import Source, Statement
 from statements.worklist import sources_with_drafts
 from tests.browser.conftest import overflowing
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

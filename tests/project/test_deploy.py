@@ -24,11 +24,20 @@ PRODUCTION = {
 }
 
 
+#: Set by the test harness for its own process (tests/browser/conftest.py), never by a deployment.
+HARNESS_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def deployed_environment(environment: dict) -> dict:
+    """This process's environment, less what only the test harness sets, with `environment` on top."""
+    return {name: value for name, value in os.environ.items() if name not in HARNESS_ONLY} | environment
+
+
 def manage(*arguments: str, environment: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=ROOT,
-        env=os.environ | environment,
+        env=deployed_environment(environment),
         capture_output=True,
         text=True,
         timeout=120,
@@ -88,7 +97,7 @@ def production_server(tmp_path_factory):
     server = subprocess.Popen(
         [str(gunicorn), "-c", "gunicorn.conf.py", "project.wsgi"],
         cwd=ROOT,
-        env=os.environ | environment,
+        env=deployed_environment(environment),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

@@ -130,7 +130,7 @@ def test_a_write_to_a_record_deleted_meanwhile_is_refused():
 # Two writers at once
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_of_two_concurrent_writers_of_the_same_version_exactly_one_wins():
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("The in-memory test database of SQLite shares one cache: its table locks do not wait.")

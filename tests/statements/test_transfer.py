@@ -625,7 +625,7 @@ def test_import_command_dry_run_writes_nothing(exported_then_emptied, tmp_path):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the export reads ahead on PostgreSQL only")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_export_outside_a_transaction_reads_ahead_in_a_thread_and_writes_the_same_bytes():
     call_command("load_demo", verbosity=0)
     threads_before = threading.active_count()

@@ -80,7 +80,7 @@ def test_bad_publication_date_is_a_command_error(article):
         _run(str(article), "--published", "15/02/2024")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_json_mode_prints_only_json_from_a_subprocess(tmp_path):
     """Tools outside the project parse stdout whole: nothing else may be printed there."""
     database = tmp_path / "empty.sqlite3"
