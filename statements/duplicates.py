@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from statements.models import Actor, ActorAlias, Statement
@@ -26,8 +26,9 @@ class DuplicateCandidate:
     reasons: tuple[str, ...]
 
 
-def actor_duplicate_candidates() -> list[DuplicateCandidate]:
-    """Pairs of unmerged actors sharing a folded name or alias, or where one's alias is the other's name.
+def look_alike_pairs() -> dict[tuple[int, int], list[str]]:
+    """Pairs of unmerged actors' ids sharing a folded name or alias, or where one's alias is the other's name,
+    with the reasons: no actor is read whole.
 
     Names are folded in Python (the folding is Unicode-aware, beyond what SQL can do portably), once
     per actor; shared aliases are found by grouping in the database and aliases matching names by
@@ -73,7 +74,13 @@ def actor_duplicate_candidates() -> list[DuplicateCandidate]:
             for other in actors_by_name[normalized_name]:
                 match(actor_id, other, f'alias "{normalized_name}" is the other\'s name')
 
-    actors = live_actors.in_bulk({pk for pair in reasons for pk in pair})
+    return dict(reasons)
+
+
+def actor_duplicate_candidates() -> list[DuplicateCandidate]:
+    """The look-alike pairs (`look_alike_pairs`) with their actors, the one suggested to keep first."""
+    reasons = look_alike_pairs()
+    actors = Actor.objects.in_bulk({pk for pair in reasons for pk in pair})
     candidates = []
     for (first, second), why in reasons.items():
         older, newer = actors[first], actors[second]
@@ -105,9 +112,14 @@ class DuplicateGroup:
         return len({actor.wikidata_id for actor in self.actors if actor.wikidata_id}) > 1
 
 
-def actor_duplicate_groups() -> list[DuplicateGroup]:
-    """The candidate pairs joined into groups (four identical actors are one group, not six pairs)."""
-    candidates = actor_duplicate_candidates()
+def actor_duplicate_groups(*, limit: int | None = None) -> tuple[list[DuplicateGroup], int]:
+    """The look-alike pairs joined into groups (four identical actors are one group, not six pairs).
+
+    Returns the first `limit` groups, by the name of the actor to keep, and how many there are. The
+    grouping works on ids and a few columns; only the groups returned are read whole, with their
+    aliases and statement counts, so an archive with thousands of look-alikes costs what a page shows.
+    """
+    pairs = look_alike_pairs()
     parent: dict[int, int] = {}
 
     def root(pk: int) -> int:
@@ -117,18 +129,21 @@ def actor_duplicate_groups() -> list[DuplicateGroup]:
             pk = parent[pk]
         return pk
 
-    actors: dict[int, Actor] = {}
-    for candidate in candidates:
-        actors[candidate.keep.pk], actors[candidate.duplicate.pk] = candidate.keep, candidate.duplicate
-        parent[root(candidate.duplicate.pk)] = root(candidate.keep.pk)
-    prefetch_related_objects(list(actors.values()), "aliases")
-    members: dict[int, list[Actor]] = defaultdict(list)
-    for pk, actor in actors.items():
-        members[root(pk)].append(actor)
-    reasons: dict[int, list[str]] = defaultdict(list)
-    for candidate in candidates:
-        for reason in candidate.reasons:
-            reasons[root(candidate.keep.pk)].append(f"{candidate.keep} and {candidate.duplicate}: {reason}")
+    for first, second in pairs:
+        parent[root(second)] = root(first)
+    members: dict[int, list[int]] = defaultdict(list)
+    for pk in list(parent):
+        members[root(pk)].append(pk)
+    facts = {
+        pk: (not wikidata_id, created_at, pk, name)
+        for pk, wikidata_id, created_at, name in Actor.objects.filter(pk__in=parent).values_list(
+            "pk", "wikidata_id", "created_at", "name"
+        )
+    }
+    # As for a pair: the one linked to Wikidata first, then the oldest record, which links elsewhere used longest.
+    ordered = sorted((sorted(group, key=facts.__getitem__) for group in members.values()), key=_by_kept_name(facts))
+    shown = ordered if limit is None else ordered[:limit]
+    actors = Actor.objects.prefetch_related("aliases").in_bulk([pk for group in shown for pk in group])
     counts = dict(
         Statement.objects.filter(speaker__in=actors)
         .order_by()
@@ -136,20 +151,28 @@ def actor_duplicate_groups() -> list[DuplicateGroup]:
         .annotate(count=Count("pk"))
         .values_list("speaker", "count")
     )
-    groups = [
-        DuplicateGroup(
-            actors=tuple(sorted(group, key=_keeping_order)),
-            reasons=tuple(reasons[key]),
-            statement_counts={actor.pk: counts.get(actor.pk, 0) for actor in group},
+    pairs_by_group: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair in pairs:
+        pairs_by_group[root(pair[0])].append(pair)
+    groups = []
+    for group in shown:
+        reasons = [
+            f"{actors[first]} and {actors[second]}: {reason}"
+            for first, second in pairs_by_group[root(group[0])]
+            for reason in pairs[first, second]
+        ]
+        groups.append(
+            DuplicateGroup(
+                actors=tuple(actors[pk] for pk in group),
+                reasons=tuple(reasons),
+                statement_counts={pk: counts.get(pk, 0) for pk in group},
+            )
         )
-        for key, group in members.items()
-    ]
-    return sorted(groups, key=lambda group: (group.keep.name, group.keep.pk))
+    return groups, len(ordered)
 
 
-def _keeping_order(actor: Actor) -> tuple:
-    # As for a pair: the one linked to Wikidata first, then the oldest record, which links elsewhere used longest.
-    return (not actor.wikidata_id, actor.created_at, actor.pk)
+def _by_kept_name(facts: dict[int, tuple]):
+    return lambda group: (facts[group[0]][3], group[0])
 
 
 def actors_named_like(name: str, *, exclude: int | None = None, limit: int = 20) -> list[Actor]:

@@ -71,10 +71,10 @@ def full_text_search(queryset: QuerySet, query: str, *, rank_window: int | None 
     fields = SEARCH_FIELDS[queryset.model._meta.model_name]
     if connection.vendor != "postgresql":
         return word_match(queryset, query, fields)
-    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.contrib.postgres.search import SearchRank
 
-    search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    matches = queryset.alias(search_vector=StoredSearchVector()).filter(search_vector=search)
+    search = _web_search(query)
+    matches = full_text_matches(queryset, query)
     if rank_window is not None:
         from statements.models.base import DateKey
 
@@ -82,6 +82,27 @@ def full_text_search(queryset: QuerySet, query: str, *, rank_window: int | None 
         matches = queryset.filter(pk__in=newest)
     # Double precision, so a rank read back from a cursor compares equal to itself.
     return matches.annotate(**{SEARCH_RANK: Cast(SearchRank(StoredSearchVector(), search), FloatField())})
+
+
+def full_text_matches(queryset: QuerySet, query: str, *, alternatively: Q | None = None) -> QuerySet:
+    """Rows matching a web-style search (or the `alternatively` condition), unranked.
+
+    On PostgreSQL the condition is on the row's own stored vector, so the database may walk another
+    index (a list's order) testing each row, or take the matches from the GIN index, as is cheaper.
+    """
+    if connection.vendor != "postgresql":
+        words = word_match(queryset, query, SEARCH_FIELDS[queryset.model._meta.model_name])
+        return words if alternatively is None else queryset.filter(Q(pk__in=words.values("pk")) | alternatively)
+    matching = Q(search_vector=_web_search(query))
+    return queryset.alias(search_vector=StoredSearchVector()).filter(
+        matching if alternatively is None else matching | alternatively
+    )
+
+
+def _web_search(query: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
 
 
 def word_match(queryset: QuerySet, query: str, fields: Sequence[str]) -> QuerySet:

@@ -184,7 +184,11 @@ class ActorAdmin(ActorMergingAdminMixin, FoldedAliasSearchMixin, RecordAdmin):
             (
                 "Took part in",
                 counted_link(
-                    actor.communications.distinct().count(), Communication, "communication", participants=actor.pk
+                    # Distinct communications, counted on the participation table's actor index alone.
+                    actor.participations.order_by().values("communication").distinct().count(),
+                    Communication,
+                    "communication",
+                    participants=actor.pk,
                 ),
             ),
             ("Published", counted_link(actor.published_sources.count(), Source, "source", publisher=actor.pk)),

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.deletion import ProtectedError, RestrictedError
@@ -275,12 +276,33 @@ class HistoryChanges(HistoricalRecordContextHelper):
         return ("—" if old is None else old_text), ("—" if new is None else new_text)
 
 
+class CappedCountPaginator(Paginator):
+    """Counts a list up to `cap` rows: a list of a million statements, or a search matching a fifth of
+    them, is "more than 10,000" instead of a count that reads every matching row on every page."""
+
+    cap = 10_000
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """Whether the list holds more rows than were counted (the pages then stop at the cap)."""
+        return self._counted > self.cap
+
+
 class RecordAdmin(ServiceSavingAdminMixin, HistoryRevertAdminMixin, SimpleHistoryAdmin):
     """Base admin for curated records: saves through the services, paginates moderately, keeps history."""
 
     list_per_page = 50
     show_full_result_count = False
     save_on_top = True
+    paginator = CappedCountPaginator
 
     @property
     def media(self):
@@ -430,7 +452,10 @@ class RecordLinkFilter(admin.SimpleListFilter):
     def autocomplete(self) -> str:
         """The autocomplete box choosing the record, with the selected one shown in it."""
         widget = AutocompleteSelect(self.model_field, self.admin_site)
-        widget.choices = forms.ModelChoiceField(queryset=self.related_model._default_manager.all()).choices
+        # Only the selected record is an option (none: no query at all); the box asks for the others.
+        records = self.related_model._default_manager
+        shown = records.filter(pk=self.selected_record.pk) if self.selected_record is not None else records.none()
+        widget.choices = forms.ModelChoiceField(queryset=shown).choices
         attrs = {
             "id": f"filter_{self.parameter_name}",
             "data-filter-parameter": self.parameter_name,
@@ -441,6 +466,8 @@ class RecordLinkFilter(admin.SimpleListFilter):
 
     @cached_property
     def selected_record(self) -> models.Model | None:
+        if not self.value():
+            return None
         try:
             return self.related_model.objects.get(pk=self.value())
         except (ValueError, TypeError, ValidationError, self.related_model.DoesNotExist):

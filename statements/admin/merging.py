@@ -125,16 +125,16 @@ class ActorMergingAdminMixin:
     def duplicates_view(self, request):
         """Pairs of actors that look like one another, each with a link to merge one into the other."""
         self._require_change_permission(request)
-        groups = duplicates.actor_duplicate_groups()
+        groups, group_count = duplicates.actor_duplicate_groups(limit=DUPLICATES_SHOWN)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Possible duplicate actors",
             "groups": [
                 {"group": group, "rows": [(actor, group.statement_counts[actor.pk]) for actor in group.actors]}
-                for group in groups[:DUPLICATES_SHOWN]
+                for group in groups
             ],
-            "group_count": len(groups),
+            "group_count": group_count,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/statements/actor/duplicates.html", context)

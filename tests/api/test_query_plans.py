@@ -117,3 +117,28 @@ def test_a_common_topic_is_read_from_the_list_index_on_sqlite_too(api_client, ar
     plan = plan_of(page_query(api_client, f"{API}/statements/?topic={archive['topic']}"))
     assert "statement_date_key" in plan, plan
     assert not sorts(plan), plan
+
+
+ADMIN_LISTS = [
+    ("", "statement_date_key"),
+    ("?speaker={speaker}", "statement_speaker_date_key"),
+    ("?status__exact=draft", "statement_date_key"),
+]
+
+
+@pytest.mark.parametrize(("query", "index"), ADMIN_LISTS)
+def test_the_admin_statement_list_is_read_from_its_index_without_a_sort(admin_client, archive, query, index):
+    from django.urls import reverse
+
+    with CaptureQueriesContext(connection) as context:
+        response = admin_client.get(reverse("admin:statements_statement_changelist") + query.format(**archive))
+    assert response.status_code == 200
+    page = next(
+        captured["sql"]
+        for captured in context.captured_queries
+        if captured["sql"].startswith('SELECT "statements_statement"."id", "statements_statement"."created_at"')
+    )
+    plan = plan_of(page)
+    if connection.vendor == "postgresql":
+        assert index in plan, plan
+    assert not sorts(plan), plan

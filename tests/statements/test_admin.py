@@ -602,3 +602,36 @@ def test_view_on_site_is_offered_only_where_a_record_has_a_public_page(admin_cli
     index = admin_client.get(reverse("admin:index"))
     assert index.context["site_url"] == "/"
     assert admin_client.get("/").status_code == 200
+
+
+def test_long_lists_are_counted_only_so_far(admin_client, monkeypatch):
+    from statements.admin.base import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    StatementFactory.create_batch(5)
+
+    response = admin_client.get(admin_url(Statement, "changelist"))
+
+    assert response.context["cl"].result_count == 3
+    assert response.context["cl"].paginator.capped
+    content = response.content.decode()
+    assert "More than 3 statements" in content
+    assert "Select all of the more than 3 statements" in content
+    searched = admin_client.get(admin_url(Statement, "changelist"), {"q": "talk"}).content.decode()
+    assert "More than 3 results" in searched
+    # Below the cap, counts are exact.
+    monkeypatch.setattr(CappedCountPaginator, "cap", 10)
+    exact = admin_client.get(admin_url(Statement, "changelist"))
+    assert exact.context["cl"].result_count == 5
+    assert not exact.context["cl"].paginator.capped
+    assert "More than" not in exact.content.decode()
+
+
+def test_the_statement_list_is_ordered_newest_first_by_the_indexed_key(admin_client):
+    undated = StatementFactory(date=None)
+    older = StatementFactory(date=datetime.date(2024, 1, 2), date_precision=DatePrecision.DAY)
+    newer = StatementFactory(date=datetime.date(2024, 3, 4), date_precision=DatePrecision.DAY)
+
+    listed = list(admin_client.get(admin_url(Statement, "changelist")).context["cl"].result_list)
+
+    assert listed == [newer, older, undated]

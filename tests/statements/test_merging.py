@@ -400,3 +400,18 @@ def test_duplicate_candidates_suggest_keeping_the_one_linked_to_wikidata():
     [candidate] = duplicates.actor_duplicate_candidates()
 
     assert (candidate.keep, candidate.duplicate) == (newer, older)
+
+
+def test_duplicate_groups_are_read_whole_only_as_far_as_the_limit(django_assert_max_num_queries):
+    for name in ("Carla Diaz", "Ana Lima", "Bo Chen"):
+        ActorFactory(name=name)
+        ActorFactory(name=name.upper())
+    ActorFactory(name="Unique Person")
+
+    with django_assert_max_num_queries(8):
+        groups, count = duplicates.actor_duplicate_groups(limit=2)
+
+    assert count == 3
+    assert [group.keep.name for group in groups] == ["Ana Lima", "Bo Chen"]
+    assert [len(group.actors) for group in groups] == [2, 2]
+    assert groups[0].reasons == ("Ana Lima and ANA LIMA: same name",)
