@@ -142,7 +142,7 @@ def test_a_refused_write_leaves_every_statement_as_it_was(source, monkeypatch):
     def refuse(instance):
         raise ValidationError({"text": "Refused."})
 
-    monkeypatch.setattr(services, "validated_save", refuse)
+    monkeypatch.setattr(services.extraction, "validated_save", refuse)
 
     with pytest.raises(ValidationError):
         source_extract_statements(source=source)
@@ -253,9 +253,9 @@ def test_untouched_drafts_no_longer_proposed_are_removed_and_curated_ones_kept(s
     services.statements_set_status(
         statements=source.statements.filter(text=SECOND_QUOTE), status=CurationStatus.VERIFIED, user=curator
     )
-    extract = services.extract
+    extract = services.extraction.extract
     # A later extractor version that finds only the paraphrase.
-    monkeypatch.setattr(services, "extract", lambda text, published=None: extract(text, published)[:1])
+    monkeypatch.setattr(services.extraction, "extract", lambda text, published=None: extract(text, published)[:1])
 
     result = source_extract_statements(source=source)
 
@@ -267,7 +267,7 @@ def test_untouched_drafts_no_longer_proposed_are_removed_and_curated_ones_kept(s
 
 def test_a_draft_a_curator_changes_while_the_run_reads_it_is_not_removed(source, lopes, monkeypatch):
     source_extract_statements(source=source)
-    monkeypatch.setattr(services, "extract", lambda text, published=None: [])
+    monkeypatch.setattr(services.extraction, "extract", lambda text, published=None: [])
     is_untouched = services.is_untouched_draft
 
     def changed_by_a_curator_right_after_the_read(statement):
@@ -275,7 +275,7 @@ def test_a_draft_a_curator_changes_while_the_run_reads_it_is_not_removed(source,
         Statement.objects.filter(pk=statement.pk, text=QUOTE).update(status=CurationStatus.REJECTED, version=2)
         return untouched
 
-    monkeypatch.setattr(services, "is_untouched_draft", changed_by_a_curator_right_after_the_read)
+    monkeypatch.setattr(services.extraction, "is_untouched_draft", changed_by_a_curator_right_after_the_read)
 
     with pytest.raises(ValidationError):
         source_extract_statements(source=source)
@@ -287,7 +287,7 @@ def test_a_draft_a_curator_changes_while_the_run_reads_it_is_not_removed(source,
 def test_a_draft_another_statement_replies_to_is_kept(source, lopes, monkeypatch):
     source_extract_statements(source=source)
     StatementFactory(in_reply_to=draft(source, QUOTE))
-    monkeypatch.setattr(services, "extract", lambda text, published=None: [])
+    monkeypatch.setattr(services.extraction, "extract", lambda text, published=None: [])
 
     result = source_extract_statements(source=source)
 
