@@ -10,7 +10,6 @@ from statements import duplicates
 from statements.admin.base import (
     TIMESTAMP_FIELDS,
     FoldedAliasSearchMixin,
-    PresenceFilter,
     RecordAdmin,
     RecordForm,
     RecordTabularInline,
@@ -19,6 +18,7 @@ from statements.admin.base import (
     counted_link,
     link_to,
 )
+from statements.admin.filters import PresenceFilter
 from statements.admin.merging import ActorMergingAdminMixin
 from statements.models import Actor, ActorAlias, Communication, Participation, Position, Source, Statement
 

@@ -7,15 +7,14 @@ from django.utils.html import format_html_join
 
 from statements.admin.base import (
     TIMESTAMP_FIELDS,
-    PresenceFilter,
     RecordAdmin,
     RecordTabularInline,
     count_of,
     counted_link,
     describe_date,
     link_to,
-    record_link_filter,
 )
+from statements.admin.filters import PresenceFilter, record_link_filter
 from statements.models import Actor, Communication, Participation, Place, Source, Statement
 
 

@@ -7,13 +7,13 @@ from django_countries.filters import CountryFilter
 from statements.admin.base import (
     TIMESTAMP_FIELDS,
     FoldedAliasSearchMixin,
-    PresenceFilter,
     RecordAdmin,
     RecordTabularInline,
     count_of,
     counted_link,
     link_to,
 )
+from statements.admin.filters import PresenceFilter
 from statements.models import Communication, Place, PlaceAlias, Statement, Topic
 
 

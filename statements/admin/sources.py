@@ -15,9 +15,9 @@ from statements.admin.base import (
     counted_link,
     describe_date,
     link_to,
-    record_link_filter,
 )
 from statements.admin.extraction import SourceExtractionMixin
+from statements.admin.filters import record_link_filter
 from statements.models import Actor, Communication, Source, Statement
 
 

@@ -10,13 +10,12 @@ from django.utils.text import Truncator
 from statements import selectors
 from statements.admin.base import (
     TIMESTAMP_FIELDS,
-    PresenceFilter,
     RecordAdmin,
     describe_date,
     link_to,
-    record_link_filter,
 )
 from statements.admin.extraction import DraftReviewMixin
+from statements.admin.filters import PresenceFilter, record_link_filter
 from statements.admin.history import DeletedStatementsAdminMixin
 from statements.anchoring import context_around
 from statements.choices import CurationStatus, StatementKind
