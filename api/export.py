@@ -11,7 +11,8 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from api.filtersets import StatementFilterSet, refuse_unknown
+from api.filters import refuse_unknown
+from api.filtersets import StatementFilterSet
 from statements import selectors, transfer
 from statements.models import Statement
 

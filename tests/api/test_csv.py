@@ -59,7 +59,7 @@ def test_format_csv_wins_over_an_accept_header_asking_for_json(api_client):
 
 def test_every_record_the_filters_select_in_the_lists_order_across_batches(api_client, monkeypatch):
     monkeypatch.setattr(csv_output, "BATCH_SIZE", 3)
-    monkeypatch.setattr("api.views.BATCH_SIZE", 3)
+    monkeypatch.setattr("api.viewsets.BATCH_SIZE", 3)
     speaker = ActorFactory()
     made = [
         StatementFactory(speaker=speaker, date=datetime.date(2024, 1, day), date_precision="day")

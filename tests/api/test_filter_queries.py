@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api import filtersets
+from api import filters
 from api.urls import router
 from tests.api.helpers import API
 
@@ -27,7 +27,7 @@ def list_resources():
 
 def sample_value(name: str, filter_) -> dict[str, str]:
     """A valid query for one filter on the demo data."""
-    if isinstance(filter_, filtersets.PlaceNamesFilter):
+    if isinstance(filter_, filters.PlaceNamesFilter):
         return {name: filter_.queryset.model._default_manager.order_by("pk").first().name}
     if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
         key = filter_.extra.get("to_field_name") or "pk"
@@ -47,7 +47,7 @@ def sample_value(name: str, filter_) -> dict[str, str]:
         return {name: "2000-01-01T00:00:00Z"}
     if isinstance(filter_, django_filters.DateFilter):
         return {name: "2024-02-15"}
-    if isinstance(filter_, filtersets.StrictBooleanFilter):
+    if isinstance(filter_, filters.StrictBooleanFilter):
         return {name: "true"}
     return {name: {"country": "US", "language": "en", "wikidata_id": "Q6279"}.get(name, "netanyahu")}
 
