@@ -9,7 +9,8 @@ stored actors is a separate step (`ActorResolver`), fed with actors from the dat
     records = statement_records(statements, stored_actor_resolver())
 """
 
-from statements.extraction.extractor import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
+from statements.extraction.extractor import extract
+from statements.extraction.reading import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from statements.extraction.records import statement_records
 from statements.extraction.resolution import (
     ActorCandidate,

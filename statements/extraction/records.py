@@ -3,7 +3,7 @@
 The same shape serves the `extract_statements` command and any later API or review screen.
 """
 
-from statements.extraction.extractor import EXTRACTOR_NAME, EXTRACTOR_VERSION
+from statements.extraction.reading import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from statements.extraction.resolution import ActorResolver
 from statements.extraction.types import ExtractedStatement, Mention
 
