@@ -25,7 +25,7 @@ from statements.transfer.exporting import (
     export_size,
     stored_records,
 )
-from statements.transfer.importing import ImportReport, LineError, import_lines
+from statements.transfer.importing import import_lines
 from statements.transfer.records import (
     HEADER,
     NOT_EXPORTED,
@@ -36,6 +36,7 @@ from statements.transfer.records import (
     TransferError,
     encode_line,
 )
+from statements.transfer.reports import ImportReport, LineError
 
 __all__ = [
     "HEADER",

@@ -1,18 +1,17 @@
 """Import: validate every line, write all or nothing, in batches."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from statements.choices import ParticipantRole
 from statements.models import (
     Participation,
     Position,
@@ -20,7 +19,15 @@ from statements.models import (
 )
 from statements.models.base import DatedModel
 from statements.models.sources import content_hash_of
-from statements.transfer.bulk import FieldChecks, TableWriter, ids_by_key, stored_rows
+from statements.transfer.bulk import TableWriter, ids_by_key, stored_rows
+from statements.transfer.decoding import (
+    RecordError,
+    decode_aliases,
+    decode_checked,
+    decode_key_list,
+    decode_participants,
+    describe_error,
+)
 from statements.transfer.exporting import stored_records
 from statements.transfer.records import (
     CHANGE_REASON,
@@ -30,47 +37,15 @@ from statements.transfer.records import (
     RECORD_TYPES,
     TYPE_BY_NAME,
     RecordType,
-    alias_owner,
-    decode_value,
     encode_line,
     encode_value,
     key_text,
     value_decoder,
 )
+from statements.transfer.reports import ImportReport, LineError
+from statements.transfer.writing import HistoryWriter, RecordShape, row_of
 
 # Import
-
-
-@dataclass(frozen=True)
-class LineError:
-    """A bad line of an import file and what is wrong with it."""
-
-    line: int
-    message: str
-
-    def __str__(self):
-        return f"line {self.line}: {self.message}"
-
-
-@dataclass
-class ImportReport:
-    """What an import did, or would have done: records created and already present, by type, and bad lines."""
-
-    dry_run: bool = False
-    lines: int = 0
-    created: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-    errors: list[LineError] = field(default_factory=list)
-    error_count: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    @property
-    def written(self) -> bool:
-        """Whether the import's records are in the database: only when every line was good and it was no dry run."""
-        return self.ok and not self.dry_run
 
 
 @dataclass
@@ -84,10 +59,6 @@ class _PendingRecord:
     aliases: list[str] = field(default_factory=list)
     participants: list[tuple[str, str]] = field(default_factory=list)
     instance: models.Model | None = None
-
-
-class _RecordError(Exception):
-    pass
 
 
 def import_lines(
@@ -134,7 +105,7 @@ class _Importer:
             "history_type": "+",
             "history_user_id": self.user.pk if self.user is not None else None,
         }
-        self.shapes: dict[str, _Shape] = {}
+        self.shapes: dict[str, RecordShape] = {}
 
     def error(self, line: int, message: str, rejected: tuple[str, str] | None = None) -> None:
         self.report.error_count += 1
@@ -240,19 +211,19 @@ class _Importer:
                     try:
                         values[name] = decode(record[name])
                     except ValueError as problem:
-                        raise _RecordError(f"{name}: {problem}") from None
+                        raise RecordError(f"{name}: {problem}") from None
                 if values["version"] < 1:
-                    raise _RecordError("version: must be 1 or more")
+                    raise RecordError("version: must be 1 or more")
                 for name, can_be_null in nullable.items():
                     raw = record[name]
-                    item.references[name] = None if raw is None and can_be_null else _decode_checked(name, None, raw)
+                    item.references[name] = None if raw is None and can_be_null else decode_checked(name, None, raw)
                 for name in record_type.many:
-                    item.many[name] = _decode_key_list(name, record[name])
+                    item.many[name] = decode_key_list(name, record[name])
                 if record_type.alias_model is not None:
-                    item.aliases = _decode_aliases(record["aliases"])
+                    item.aliases = decode_aliases(record["aliases"])
                 if record_type.has_participants:
-                    item.participants = _decode_participants(record["participants"])
-            except _RecordError as problem:
+                    item.participants = decode_participants(record["participants"])
+            except RecordError as problem:
                 self._reject(record_type, item, str(problem))
                 continue
             good.append(item)
@@ -374,17 +345,17 @@ class _Importer:
                 if len({alias.name for alias in aliases}) != len(aliases):
                     raise ValidationError({"aliases": "the same alias is given twice"})
             except ValidationError as problem:
-                self._reject(record_type, item, _describe(problem))
+                self._reject(record_type, item, describe_error(problem))
                 continue
             item.instance = instance
             item.aliases = [alias.name for alias in aliases]
             good.append(item)
         return good
 
-    def _shape(self, record_type: RecordType) -> "_Shape":
+    def _shape(self, record_type: RecordType) -> "RecordShape":
         shape = self.shapes.get(record_type.name)
         if shape is None:
-            shape = self.shapes[record_type.name] = _Shape(record_type)
+            shape = self.shapes[record_type.name] = RecordShape(record_type)
         return shape
 
     def _unique(self, record_type: RecordType, pending: list[_PendingRecord]) -> list[_PendingRecord]:
@@ -436,7 +407,7 @@ class _Importer:
         for instance, pk in zip(instances, shape.rows.allocate_ids(len(instances)), strict=True):
             instance.pk = pk
         history_ids = shape.history.write_for(instances, self.history_stamp)
-        shape.rows.write([_row_of(instance, shape.rows) for instance in instances])
+        shape.rows.write([row_of(instance, shape.rows) for instance in instances])
         if record_type.alias_model is not None:
             aliases = [
                 record_type.alias_model(**{shape.alias_owner: item.instance.pk, "name": name}, normalized_name="")
@@ -458,10 +429,10 @@ class _Importer:
             self._insert_links(record_type, name, pending, links, link_history, history_ids)
         self.report.created[record_type.name] += len(pending)
 
-    def _write_with_history(self, rows: TableWriter, history: "_HistoryWriter", instances: list) -> None:
+    def _write_with_history(self, rows: TableWriter, history: "HistoryWriter", instances: list) -> None:
         for instance, pk in zip(instances, rows.allocate_ids(len(instances)), strict=True):
             instance.pk = pk
-        rows.write([_row_of(instance, rows) for instance in instances])
+        rows.write([row_of(instance, rows) for instance in instances])
         history.write_for(instances, self.history_stamp)
 
     def _insert_links(self, record_type, name, pending, links: TableWriter, link_history, history_ids) -> None:
@@ -478,111 +449,11 @@ class _Importer:
             )
 
 
-class _HistoryWriter:
-    """Writes the historical record of each new row: its values as inserted, the import's date, reason and user."""
-
-    def __init__(self, model: type[models.Model]):
-        self.model = model.history.model
-        self.rows = TableWriter(self.model)
-        tracked = {field.attname for field in self.model.tracked_fields}
-        self.sources = [attname if attname in tracked else None for attname in self.rows.attnames]
-
-    def write_for(self, instances: list[models.Model], stamp: dict[str, Any]) -> dict[int, int]:
-        """Write the rows' historical records; the id of each record, by the row's id."""
-        ids = self.rows.allocate_ids(len(instances))
-        rows = []
-        for instance, history_id in zip(instances, ids, strict=True):
-            values = instance.__dict__
-            record = {**stamp, "history_id": history_id}
-            rows.append(tuple(values[source] if source else record[name] for source, name in self._columns()))
-        self.rows.write(rows)
-        return {instance.pk: history_id for instance, history_id in zip(instances, ids, strict=True)}
-
-    def _columns(self):
-        return zip(self.sources, self.rows.attnames, strict=True)
-
-
-class _Shape:
-    """What the import needs to know of one record type, worked out once: instance order, checks, writers."""
-
-    def __init__(self, record_type: RecordType):
-        model = record_type.model
-        self.defaults = [
-            (field.attname, None if field.primary_key else field.get_default()) for field in model._meta.concrete_fields
-        ]
-        # Relations were resolved: the checks cover the fields of the record itself.
-        self.checks = FieldChecks(model, exclude=[*record_type.references, "created_by", "updated_by"])
-        self.rows = TableWriter(model)
-        self.history = _HistoryWriter(model)
-        self.alias_owner = f"{alias_owner(record_type)}_id" if record_type.alias_model is not None else None
-        if record_type.alias_model is not None:
-            self.aliases = TableWriter(record_type.alias_model)
-            self.alias_history = _HistoryWriter(record_type.alias_model)
-        if record_type.has_participants:
-            self.participations = TableWriter(Participation)
-            self.participation_history = _HistoryWriter(Participation)
-        tracked = {m2m.name for m2m in getattr(model.history.model, "_history_m2m_fields", [])}
-        self.links = {}
-        for name in record_type.many:
-            through = model._meta.get_field(name).remote_field.through
-            link_history = None
-            if name in tracked:
-                # django-simple-history names the history of a to-many relation "<historical model>_<relation>".
-                history_model = model.history.model
-                link_history_model = history_model._meta.apps.get_model(
-                    history_model._meta.app_label, f"{history_model.__name__}_{name}"
-                )
-                link_history = TableWriter(link_history_model, without=["m2m_history_id"])
-            self.links[name] = (TableWriter(through), link_history)
-
-
-def _row_of(instance: models.Model, writer: TableWriter) -> tuple:
-    values = instance.__dict__
-    return tuple(values[attname] for attname in writer.attnames)
-
-
 def _is_key_in(raw: Any, batch: dict[str, _PendingRecord]) -> bool:
     try:
         return raw is not None and key_text(raw) in batch
     except ValueError:
         return False
-
-
-def _decode_checked(name: str, model_field: models.Field | None, raw: Any) -> Any:
-    try:
-        return key_text(raw) if model_field is None else decode_value(model_field, raw)
-    except ValueError as problem:
-        raise _RecordError(f"{name}: {problem}") from None
-
-
-def _decode_key_list(name: str, raw: Any) -> list[str]:
-    if not isinstance(raw, list):
-        raise _RecordError(f"{name}: must be a list of keys")
-    keys = [_decode_checked(name, None, item) for item in raw]
-    if len(set(keys)) != len(keys):
-        raise _RecordError(f"{name}: a key is listed twice")
-    return keys
-
-
-def _decode_aliases(raw: Any) -> list[str]:
-    if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
-        raise _RecordError("aliases: must be a list of strings")
-    return raw
-
-
-def _decode_participants(raw: Any) -> list[tuple[str, str]]:
-    if not isinstance(raw, list):
-        raise _RecordError("participants: must be a list of {actor, role} objects")
-    participants = []
-    for entry in raw:
-        if not isinstance(entry, dict) or set(entry) != {"actor", "role"} or not isinstance(entry["role"], str):
-            raise _RecordError('participants: each is an object {"actor": key, "role": role}')
-        participants.append((_decode_checked("participants", None, entry["actor"]), entry["role"]))
-    if unknown := {role for _, role in participants} - set(ParticipantRole.values):
-        raise _RecordError(f"participants: {', '.join(sorted(unknown))} is not a participant role")
-    if len(set(participants)) != len(participants):
-        raise _RecordError("participants: an actor is listed twice in the same role")
-    return participants
 
 
 def _stored_stub(model: type[models.Model], pk: int, links: tuple[str, ...]) -> models.Model:
@@ -626,13 +497,3 @@ def _canonical(record_type: RecordType, item: _PendingRecord) -> dict[str, Any]:
 
 def _differences(stored: dict[str, Any], given: dict[str, Any]) -> list[str]:
     return sorted(name for name in stored if stored[name] != given.get(name))
-
-
-def _describe(error: ValidationError) -> str:
-    if not hasattr(error, "error_dict"):
-        return "; ".join(error.messages)
-    parts = []
-    for name, messages in error.message_dict.items():
-        text = " ".join(messages)
-        parts.append(text if name == NON_FIELD_ERRORS else f"{name}: {text}")
-    return "; ".join(parts)
