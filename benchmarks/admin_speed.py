@@ -32,7 +32,7 @@ def pages() -> list[tuple[str, str]]:
     from django.db.models import Count
     from django.urls import reverse
 
-    from benchmarks.dataset import COMMON_WORD
+    from benchmarks.vocabulary import COMMON_WORD
     from statements.admin.extraction import review_url
     from statements.models import Actor, Source, Statement
 

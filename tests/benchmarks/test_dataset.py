@@ -3,7 +3,8 @@
 import pytest
 from django.db.models import Count
 
-from benchmarks.dataset import COMMON_WORD, RARE_WORD, RARE_WORD_STATEMENTS, generate
+from benchmarks.dataset import generate
+from benchmarks.vocabulary import COMMON_WORD, RARE_WORD, RARE_WORD_STATEMENTS
 from statements.choices import StatementKind
 from statements.models import Actor, Communication, Participation, Source, Statement, Topic
 from statements.selectors import topic_ids_with_descendants
