@@ -105,3 +105,19 @@ def test_nested_statements_of_a_source(api_client, demo_data):
     response = api_client.get(f"{API}/sources/{source.pk}/statements/", {"page_size": 100})
     assert sorted(ids(response)) == sorted(Statement.objects.values_list("pk", flat=True))
     assert api_client.get(f"{API}/sources/999999/statements/").status_code == 404
+
+
+def test_sources_by_author(api_client, db):
+    writer, other = ActorFactory(), ActorFactory()
+    written = SourceFactory()
+    written.authors.set([writer, other])
+    SourceFactory().authors.set([other])
+    SourceFactory()
+
+    response = api_client.get(f"{API}/sources/", {"author": writer.pk})
+
+    assert response.status_code == 200
+    assert ids(response) == [written.pk]
+    # Two of the given authors on one source list it once.
+    assert ids(api_client.get(f"{API}/sources/", {"author": [writer.pk, other.pk]})).count(written.pk) == 1
+    assert error_attrs(api_client.get(f"{API}/sources/", {"author": "999999"})) == {"author"}
