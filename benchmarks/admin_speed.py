@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-RESULTS = ROOT / "benchmarks" / "results"
+from benchmarks.reporting import write_result  # noqa: E402
+
 #: The admin pages a curator opens most, as (label, path) once the archive's values are known.
 CURATOR = "benchmark-curator"
 
@@ -118,12 +119,9 @@ def main() -> None:
         + "\n".join(f"| {label} | {p50:.0f} | {p95:.0f} | {count} |" for label, p50, p95, count in rows)
         + "\n"
     )
-    RESULTS.mkdir(exist_ok=True)
-    output = RESULTS / f"admin-speed-{connection.vendor}-{options.statements}.md"
-    output.write_text(report)
     print()
     print(report)
-    print(f"Written to {output.relative_to(ROOT)}")
+    write_result(f"admin-speed-{connection.vendor}-{options.statements}.md", report)
 
 
 if __name__ == "__main__":

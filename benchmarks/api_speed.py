@@ -33,9 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-RESULTS = ROOT / "benchmarks" / "results"
-
 from benchmarks.api_queries import Query, parameters, queries  # noqa: E402
+from benchmarks.reporting import write_result  # noqa: E402
 
 
 @dataclass
@@ -302,12 +301,9 @@ def main() -> None:
         f"times in ms; concurrency-1 runs of up to {options.requests} requests or {options.seconds:.0f} s per query. "
         f"Peak worker memory: {memory:.0f} MB.\n\n" + table(rows, options.concurrency)
     )
-    RESULTS.mkdir(exist_ok=True)
-    output = RESULTS / f"api-speed-{vendor}-{options.statements}.md"
-    output.write_text(report)
     print()
     print(report)
-    print(f"Written to {output.relative_to(ROOT)}")
+    write_result(f"api-speed-{vendor}-{options.statements}.md", report)
 
 
 if __name__ == "__main__":

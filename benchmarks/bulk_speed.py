@@ -24,7 +24,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "benchmarks" / "results"
+
+from benchmarks.reporting import write_result  # noqa: E402
 
 
 def run(command: list[str], database_url: str) -> tuple[float, float]:
@@ -111,11 +112,8 @@ def main() -> None:
         "",
     ]
     report = "\n".join(lines)
-    RESULTS.mkdir(exist_ok=True)
-    output = RESULTS / f"bulk-speed-{vendor}-{options.statements}.md"
-    output.write_text(report)
     print(report)
-    print(f"Written to {output.relative_to(ROOT)}")
+    write_result(f"bulk-speed-{vendor}-{options.statements}.md", report)
 
 
 if __name__ == "__main__":

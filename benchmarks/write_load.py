@@ -31,7 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "benchmarks" / "results"
+
+from benchmarks.reporting import write_result  # noqa: E402
 
 #: Statements the writers race for.
 HOT_STATEMENTS = 40
@@ -257,10 +258,7 @@ def main() -> None:
     ]
     report = "\n".join(lines)
     print(report)
-    RESULTS.mkdir(exist_ok=True)
-    output = RESULTS / f"write-load-{vendor}.md"
-    output.write_text(report)
-    print(f"Written to {output.relative_to(ROOT)}")
+    write_result(f"write-load-{vendor}.md", report)
     if problems or errors or stale_accepted:
         raise SystemExit(1)
 
