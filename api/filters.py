@@ -14,17 +14,10 @@ from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from api.serializers.fields import in_utc
-from statements.models import (
-    Place,
-    Topic,
-)
+from statements.models import Place, Topic
 from statements.models.base import DateKey
 from statements.search import full_text_search
-from statements.selectors import (
-    about_topics,
-    places_named,
-    topic_ids_with_descendants,
-)
+from statements.selectors import about_topics, places_named, topic_ids_with_descendants
 
 #: An id as a query parameter: digits that fit a 64-bit key.
 ID_RE = re.compile(r"[0-9]{1,18}")

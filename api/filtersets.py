@@ -30,21 +30,8 @@ from statements.choices import (
     SourceKind,
     StatementKind,
 )
-from statements.models import (
-    Actor,
-    ActorMerge,
-    Communication,
-    Participation,
-    Place,
-    Position,
-    Source,
-    Statement,
-    Topic,
-)
-from statements.selectors import (
-    actor_search,
-    place_search,
-)
+from statements.models import Actor, ActorMerge, Communication, Participation, Place, Position, Source, Statement, Topic
+from statements.selectors import actor_search, place_search
 
 
 class ActorFilterSet(FilterSet):

@@ -3,10 +3,7 @@
 from dataclasses import replace
 
 from statements.extraction import lexicon
-from statements.extraction.mentions import (
-    Phrase,
-    bare,
-)
+from statements.extraction.mentions import Phrase, bare
 from statements.extraction.reading import GENERIC_ORGANIZATION_NOUNS, ORGANIZATION_KINDS, Entity, Sentence
 from statements.extraction.types import Mention
 

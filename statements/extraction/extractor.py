@@ -13,10 +13,7 @@ from dataclasses import replace
 from statements.extraction.attribution import AttributionReading
 from statements.extraction.dates import date_spans
 from statements.extraction.discourse import DiscourseState
-from statements.extraction.mentions import (
-    bare,
-    person_names,
-)
+from statements.extraction.mentions import bare, person_names
 from statements.extraction.paraphrases import ParaphraseReading
 from statements.extraction.quotes import QuoteReading
 from statements.extraction.reading import Entity, Sentence

@@ -4,11 +4,7 @@ from dataclasses import replace
 
 from statements.extraction import lexicon
 from statements.extraction.dates import find_date
-from statements.extraction.mentions import (
-    bare,
-    phrase_end_after,
-    read_phrase,
-)
+from statements.extraction.mentions import bare, phrase_end_after, read_phrase
 from statements.extraction.reading import (
     CLAUSE_OPENERS,
     MAX_THAT_DISTANCE,

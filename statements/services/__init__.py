@@ -27,20 +27,9 @@ from statements.services.extraction import (
     source_extract_statements,
 )
 from statements.services.places import place_create, place_update, topic_create, topic_update
-from statements.services.records import (
-    record_delete,
-    record_save,
-    record_would_change,
-    unique_slug,
-    validated_save,
-)
+from statements.services.records import record_delete, record_save, record_would_change, unique_slug, validated_save
 from statements.services.sources import source_create, source_update
-from statements.services.statements import (
-    statement_create,
-    statement_restore,
-    statement_update,
-    statements_set_status,
-)
+from statements.services.statements import statement_create, statement_restore, statement_update, statements_set_status
 
 __all__ = [
     "ExtractionResult",

@@ -6,14 +6,8 @@ from typing import Any
 from django.db import transaction
 
 from statements.conflicts import claim_version
-from statements.history import (
-    attribute_to,
-)
-from statements.models import (
-    Actor,
-    ActorAlias,
-    Position,
-)
+from statements.history import attribute_to
+from statements.models import Actor, ActorAlias, Position
 from statements.services.records import set_aliases, unique_slug, update_fields, validated_save
 
 

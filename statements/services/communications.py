@@ -9,20 +9,8 @@ from simple_history.utils import bulk_create_with_history
 
 from statements.choices import ParticipantRole
 from statements.conflicts import claim_version
-from statements.history import (
-    acting_user,
-    attribute_to,
-    current_change_reason,
-    one_history_record,
-)
-from statements.models import (
-    Actor,
-    Communication,
-    Participation,
-    Place,
-    Source,
-    Topic,
-)
+from statements.history import acting_user, attribute_to, current_change_reason, one_history_record
+from statements.models import Actor, Communication, Participation, Place, Source, Topic
 from statements.services.records import set_relations, update_fields, validated_save
 
 

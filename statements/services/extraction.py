@@ -20,17 +20,8 @@ from statements.extraction import (
     extract,
     stored_actor_resolver,
 )
-from statements.history import (
-    acting_user,
-    attribute_to,
-    change_reason,
-    current_change_reason,
-    one_history_record,
-)
-from statements.models import (
-    Source,
-    Statement,
-)
+from statements.history import acting_user, attribute_to, change_reason, current_change_reason, one_history_record
+from statements.models import Source, Statement
 from statements.models.base import validate_date_fits_precision
 from statements.services.records import record_delete, validated_save
 

@@ -8,12 +8,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
 from statements.conflicts import RecordInUseError, claim_version, dependents_of, is_versioned, lock_version
-from statements.history import (
-    attribute_to,
-)
-from statements.models import (
-    Statement,
-)
+from statements.history import attribute_to
+from statements.models import Statement
 
 
 def validated_save(instance: models.Model) -> models.Model:

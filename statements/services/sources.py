@@ -6,14 +6,8 @@ from typing import Any
 from django.db import transaction
 
 from statements.conflicts import claim_version
-from statements.history import (
-    attribute_to,
-    one_history_record,
-)
-from statements.models import (
-    Actor,
-    Source,
-)
+from statements.history import attribute_to, one_history_record
+from statements.models import Actor, Source
 from statements.services.records import set_relations, update_fields, validated_save
 
 

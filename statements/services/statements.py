@@ -9,21 +9,8 @@ from django.utils import timezone
 
 from statements.choices import CurationStatus
 from statements.conflicts import claim_version
-from statements.history import (
-    acting_user,
-    attribute_to,
-    one_history_record,
-    record_history,
-)
-from statements.models import (
-    Actor,
-    Communication,
-    Place,
-    Position,
-    Source,
-    Statement,
-    Topic,
-)
+from statements.history import acting_user, attribute_to, one_history_record, record_history
+from statements.models import Actor, Communication, Place, Position, Source, Statement, Topic
 from statements.services.records import set_relations, update_fields, validated_save
 
 

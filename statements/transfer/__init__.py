@@ -18,13 +18,7 @@ batches, each with its history record (change reason "import"), keeping the expo
 and versions so that exporting again gives the same bytes.
 """
 
-from statements.transfer.exporting import (
-    consistent_snapshot,
-    export_lines,
-    export_records,
-    export_size,
-    stored_records,
-)
+from statements.transfer.exporting import consistent_snapshot, export_lines, export_records, export_size, stored_records
 from statements.transfer.importing import import_lines
 from statements.transfer.records import (
     HEADER,

@@ -6,10 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from statements.choices import ParticipantRole
-from statements.transfer.records import (
-    decode_value,
-    key_text,
-)
+from statements.transfer.records import decode_value, key_text
 
 
 class RecordError(Exception):

@@ -12,11 +12,7 @@ from typing import Any
 from django.db import connection, connections, models, transaction
 from django.db.models import Case, Q, When
 
-from statements.models import (
-    Communication,
-    Source,
-    Statement,
-)
+from statements.models import Communication, Source, Statement
 from statements.selectors import public_statements
 from statements.transfer.members import KeysById, MemberStream, dependency_levels, fetched_in_lists, members_of
 from statements.transfer.records import (

@@ -12,11 +12,7 @@ from django.db.models import Max
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from statements.models import (
-    Participation,
-    Position,
-    Source,
-)
+from statements.models import Participation, Position, Source
 from statements.models.base import DatedModel
 from statements.models.sources import content_hash_of
 from statements.transfer.bulk import TableWriter, ids_by_key, stored_rows

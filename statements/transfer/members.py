@@ -8,17 +8,8 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection, models
 
-from statements.models import (
-    Actor,
-    Participation,
-)
-from statements.transfer.records import (
-    EXPORT_CHUNK_SIZE,
-    KeyText,
-    RecordType,
-    TransferError,
-    alias_owner,
-)
+from statements.models import Actor, Participation
+from statements.transfer.records import EXPORT_CHUNK_SIZE, KeyText, RecordType, TransferError, alias_owner
 
 
 class MemberStream:

@@ -13,17 +13,7 @@ import orjson
 from django.db import models
 from django.db.models import Func, TextField
 
-from statements.models import (
-    Actor,
-    ActorAlias,
-    Communication,
-    Place,
-    PlaceAlias,
-    Position,
-    Source,
-    Statement,
-    Topic,
-)
+from statements.models import Actor, ActorAlias, Communication, Place, PlaceAlias, Position, Source, Statement, Topic
 
 FORMAT_NAME = "statements-jsonl"
 FORMAT_VERSION = 1

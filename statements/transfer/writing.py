@@ -4,14 +4,9 @@ from typing import Any
 
 from django.db import models
 
-from statements.models import (
-    Participation,
-)
+from statements.models import Participation
 from statements.transfer.bulk import FieldChecks, TableWriter
-from statements.transfer.records import (
-    RecordType,
-    alias_owner,
-)
+from statements.transfer.records import RecordType, alias_owner
 
 
 class HistoryWriter:
