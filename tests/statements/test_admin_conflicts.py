@@ -16,7 +16,8 @@ from tests.factories import (
     StatementFactory,
     TopicFactory,
 )
-from tests.statements.test_admin import admin_url, changeform_data, inline_formset
+from tests.statements.test_admin import admin_url, changeform_data
+from tests.statements.test_admin_writing import inline_formset
 
 pytestmark = pytest.mark.django_db
 
