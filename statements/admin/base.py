@@ -135,12 +135,17 @@ class ServiceSavingAdminMixin:
             request._statements_save_refusal = refusal.error
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def edited_where(self, request) -> str:
+        """Where the history says a save from this admin's forms was made."""
+        return "in the admin"
+
     def change_reason_for(self, request, form, add: bool) -> str:
         """What the history says of a save from this form: "Added in the admin", "Changed in the admin: Speaker"."""
+        where = self.edited_where(request)
         if add:
-            return "Added in the admin"
+            return f"Added {where}"
         labels = [str(form.fields[name].label or name) for name in form.changed_data if name != LOADED_VERSION]
-        return f"Changed in the admin: {', '.join(labels)}" if labels else "Saved in the admin"
+        return f"Changed {where}: {', '.join(labels)}" if labels else f"Saved {where}"
 
     def save_model(self, request, obj, form, change):
         # Always saved, even when only inline rows changed: the record's version counts those changes too.

@@ -127,9 +127,8 @@ class DraftReviewMixin:
         if source is None:
             context["title"] = "Review extracted drafts"
             # The newest first, and a page of them: an archive can have thousands of sources waiting.
-            context["sources"] = list(sources_with_drafts().only("pk", "title", "created_at")[: REVIEW_LIST_SIZE + 1])
-            context["more_sources"] = len(context["sources"]) > REVIEW_LIST_SIZE
-            context["sources"] = context["sources"][:REVIEW_LIST_SIZE]
+            listed = list(sources_with_drafts().only("pk", "title", "created_at")[: REVIEW_LIST_SIZE + 1])
+            context["sources"], context["more_sources"] = listed[:REVIEW_LIST_SIZE], len(listed) > REVIEW_LIST_SIZE
             return TemplateResponse(request, "admin/statements/statement/review.html", context)
         drafts = (
             source.statements.filter(status=CurationStatus.DRAFT)
@@ -155,11 +154,10 @@ class DraftReviewMixin:
         )
         return TemplateResponse(request, "admin/statements/statement/review.html", context)
 
-    def change_reason_for(self, request, form, add: bool) -> str:
-        reason = super().change_reason_for(request, form, add)
+    def edited_where(self, request) -> str:
         if request.GET.get(RETURN_TO_REVIEW, "").isdigit():
-            return reason.replace("in the admin", "from the review screen", 1)
-        return reason
+            return "from the review screen"
+        return super().edited_where(request)
 
     def response_change(self, request, obj):
         """After a correction opened from the review screen, back to that screen, at the next draft."""

@@ -65,10 +65,10 @@ class SearchScopeFilter(admin.SimpleListFilter):
         return [(value, label) for value, (label, _fields) in self.scopes.items()]
 
     def choices(self, changelist):
-        for choice in super().choices(changelist):
-            if choice["display"] == "All":
-                choice["display"] = "the statement and its speaker"
-            yield choice
+        # The first choice is "no scope": named for what it searches rather than "All".
+        everything, *scopes = super().choices(changelist)
+        yield {**everything, "display": "the statement and its speaker"}
+        yield from scopes
 
     def queryset(self, request, queryset):
         # The scope changes the search fields (StatementAdmin.get_search_fields), not the records.
