@@ -20,6 +20,7 @@ import datetime
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -303,7 +304,9 @@ def main() -> None:
     )
     print()
     print(report)
-    write_result(f"api-speed-{vendor}-{options.statements}.md", report)
+    # A partial run (--only) is kept beside the full table rather than over it.
+    part = "-" + re.sub(r"[^a-z0-9]+", "-", options.only.lower()).strip("-") if options.only else ""
+    write_result(f"api-speed-{vendor}-{options.statements}{part}.md", report)
 
 
 if __name__ == "__main__":

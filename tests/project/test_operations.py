@@ -141,3 +141,14 @@ def test_the_front_page_says_what_this_is_and_links_everything(client):
     for link in ("/api/v1/", "/api/v1/docs/", "/api/v1/schema/", "/api/v1/export/statements.jsonl", "/admin/"):
         assert f'href="{link}"' in html
     assert "<dt>1</dt><dd>verified statements</dd>" in html
+
+
+@pytest.mark.django_db
+def test_postgresql_queries_run_without_parallel_workers_unless_configured():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
