@@ -133,6 +133,14 @@ def queries(values: dict[str, object]) -> list[Query]:
             f"/bare/statements/?q={v['common']}",
             "search",
         ),
+        # Asked again, a ranked page comes from the cache until the archive changes; this asks a new
+        # question each time (a different date bound beyond every date) to measure the ranking itself.
+        Query(
+            f"`statements/?q=` a common word ({v['common']}), a new question each time",
+            f"/api/v1/statements/?q={v['common']}&date_before={{later}}",
+            f"/bare/statements/?q={v['common']}&date_before={{later}}",
+            "search",
+        ),
         Query(
             f"`statements/?q=` a rare word ({v['rare']})",
             f"/api/v1/statements/?q={v['rare']}",

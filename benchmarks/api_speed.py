@@ -18,6 +18,7 @@ load average and the workers' peak memory.
 import argparse
 import datetime
 import http.client
+import itertools
 import json
 import os
 import re
@@ -138,6 +139,7 @@ class Client:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
     def get(self, path: str) -> tuple[float, bytes]:
+        path = _asked(path)
         started = time.perf_counter()
         try:
             self.connection.request("GET", path, headers={"Accept": "application/json"})
@@ -153,6 +155,17 @@ class Client:
         if response.status != 200:
             raise SystemExit(f"GET {path} answered {response.status}: {body[:500]!r}")
         return elapsed, body
+
+
+#: Distinct values for a query's `{later}`: dates beyond any in the archive, one per request.
+_LATER = itertools.count()
+
+
+def _asked(path: str) -> str:
+    """The path, with `{later}` (if it has one) replaced by a date no request has sent yet."""
+    if "{later}" not in path:
+        return path
+    return path.replace("{later}", (datetime.date(3000, 1, 1) + datetime.timedelta(days=next(_LATER))).isoformat())
 
 
 def measure(port: int, path: str, *, requests: int, seconds: float, concurrency: int) -> Measurement:
@@ -225,7 +238,7 @@ def table(rows: list[tuple[Query, Measurement, Measurement | None]], concurrency
         else:
             ratio, bare_cells = "–", "– | – | –"
         label = query.label
-        if query.kind.startswith("facets"):
+        if query.kind.startswith("facets") or query.kind == "search":
             label += f" (first request {api.first:,.0f} ms)"
         lines.append(
             f"| {label} | {api.percentile(0.5):.1f} | {api.percentile(0.95):.1f} | {api.percentile(0.99):.1f} "

@@ -57,10 +57,13 @@ def statement_list(request):
     if "topic" in request.GET:
         topics = selectors.topic_ids_with_descendants([int(request.GET["topic"])])
         statements = selectors.about_topics(statements, topics)
-    if "date_after" in request.GET:
-        statements = statements.alias(date_key=DateKey()).filter(
-            date__isnull=False, date_key__gte=request.GET["date_after"], date_key__lte=request.GET["date_before"]
-        )
+    bounds = {
+        f"date_key__{lookup}": request.GET[name]
+        for name, lookup in (("date_after", "gte"), ("date_before", "lte"))
+        if name in request.GET
+    }
+    if bounds:
+        statements = statements.alias(date_key=DateKey()).filter(date__isnull=False, **bounds)
     return _json({"results": _statements(_page_of_ids(statements, request))})
 
 

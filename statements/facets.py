@@ -10,16 +10,16 @@ whose date falls in it, as a date range does (so a date known only to its year c
 """
 
 import datetime
-import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
-from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, DateField, QuerySet
 from django.db.models.functions import Trunc
 
+from statements.changes import changes_now, kept_until_changed, query_question
 from statements.models import Communication, Statement, Topic
 
 
@@ -125,7 +125,10 @@ def _quote(name: str) -> str:
 
 def _set_sql(queryset: QuerySet) -> tuple[str, list]:
     """The SQL selecting the ids of the set, to use as a subquery."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # A set Django knows to be empty (no ids): it writes no SQL for it.
+        return "SELECT 0 WHERE 1 = 0", []
     return sql, list(params)
 
 
@@ -277,29 +280,21 @@ class FacetResult:
 def facet_counts(queryset: QuerySet, names: list[str], size: int = DEFAULT_FACET_SIZE) -> list[FacetResult]:
     """The facets named, in that order, of the records of `queryset`: the `size` most frequent values of each.
 
-    On PostgreSQL, counts that took long to make are kept until the data they count changes (see
-    `counted_changes`): the same question of a large selection, such as the whole archive, is then
+    On PostgreSQL, counts that took long to make are kept until the data they count changes
+    (`statements.changes`): the same question of a large selection, such as the whole archive, is then
     answered from the cache, and the first question after any change is counted afresh.
     """
     facets = FACETS[queryset.model]
     if len(names) > 1:
         queryset = _selected_once(queryset)
-    # Inside a transaction the reads may see its own writes, which no one else sees yet: nothing is kept.
-    changes = None if connection.in_atomic_block else counted_changes()
-    counted, slow = [], {}
+    changes = changes_now()
+    counted = []
     for name in names:
         facet = facets[name]
-        key = None if changes is None else _cache_key(changes, facet, queryset, size + 1)
-        values = None if key is None else cache.get(key)
-        if values is None:
-            started = time.perf_counter()
-            values = facet.counts(queryset, size + 1)
-            if key is not None and time.perf_counter() - started >= KEEP_COUNTS_AFTER_SECONDS:
-                slow[key] = values
+        values = kept_until_changed(
+            _question(facet, queryset, size + 1), partial(facet.counts, queryset, size + 1), changes=changes
+        )
         counted.append(FacetResult(facet, values[:size], truncated=len(values) > size))
-    # Kept only if nothing changed while counting: the counts are then those of the data at `changes`.
-    if slow and counted_changes() == changes:
-        cache.set_many(slow, KEEP_COUNTS_SECONDS)
     return counted
 
 
@@ -316,28 +311,7 @@ def _selected_once(queryset: QuerySet) -> QuerySet:
     return queryset.model._default_manager.filter(pk__in=ids)
 
 
-#: Counts that took less than this (seconds) are made again rather than kept.
-KEEP_COUNTS_AFTER_SECONDS = 0.05
-#: How long kept counts may stay unused in the cache (they are never stale: a change makes new keys).
-KEEP_COUNTS_SECONDS = 24 * 3600
-
-
-def counted_changes() -> int | None:
-    """How many transactions have changed what facets count, or None where the database keeps no count.
-
-    The count rises as each such transaction commits (migration 0013), so counts kept under one
-    value are the counts of the data as it stood at that value.
-    """
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT changes FROM statements_change_counter WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def _cache_key(changes: int, facet: Facet, queryset: QuerySet, limit: int) -> str:
-    """The key of a facet's counts of a selection, the data being as it was after `changes` changes."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    question = repr((queryset.model._meta.label, facet.name, limit, sql, params))
-    return f"facets:{changes}:{hashlib.sha256(question.encode()).hexdigest()}"
+def _question(facet: Facet, queryset: QuerySet, limit: int) -> str | None:
+    """What a facet's counts of a selection depend on, beside the data."""
+    selection = queryset.order_by().values("pk").query
+    return query_question("facets", queryset.model._meta.label, facet.name, limit, query=selection)

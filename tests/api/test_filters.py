@@ -395,6 +395,26 @@ def test_q_orders_by_relevance_by_default(api_client, db):
     assert ids(api_client.get(f"{API}/statements/", {"q": "ceasefire", "ordering": "created"})) == [strong.pk, weak.pk]
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_ranked_page_is_kept_until_the_archive_changes(api_client, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    from statements import changes
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Only PostgreSQL counts changes (migration 0013).")
+    monkeypatch.setattr(changes, "KEEP_AFTER_SECONDS", 0)
+    first = StatementFactory(text="a ceasefire")
+    assert ids(api_client.get(f"{API}/statements/", {"q": "ceasefire"})) == [first.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert ids(api_client.get(f"{API}/statements/", {"q": "ceasefire"})) == [first.pk]
+    assert not [query for query in queries if "ts_rank" in query["sql"]], "ranked again"
+    # Another page of the same search, or the same search by date, is another question.
+    assert ids(api_client.get(f"{API}/statements/", {"q": "ceasefire", "ordering": "-date"})) == [first.pk]
+    second = StatementFactory(text="ceasefire, ceasefire, ceasefire")  # Committed: the archive changed.
+    assert ids(api_client.get(f"{API}/statements/", {"q": "ceasefire"})) == [second.pk, first.pk]
+
+
 @pytest.mark.parametrize(("query", "found"), [("ceasefire", True), ("CEASEFIRE", True), ("armistice", False)])
 def test_q_contract_is_the_same_on_every_database(api_client, db, query, found):
     statement = StatementFactory(text="They agreed on a ceasefire in Gaza.")
