@@ -9,6 +9,7 @@ import calendar
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -77,7 +78,8 @@ def facets_action(model, serializer_class, noun: str, filterset_class):
             f"{noun}s have it and the URLs of the list and of these facets narrowed to it. A topic counts what is "
             "about it or a narrower topic, as the `topic` filter selects; a month or year, the records dated in it "
             "(a date known only to its year counts in its January, as date ranges treat it). With `format=csv` "
-            "or `Accept: text/csv`, one row per value."
+            "or `Accept: text/csv`, one row per value. Counts that take long to make (the whole archive's) are "
+            "kept, and may be up to a minute behind the archive (the server's `API_FACETS_STALE_SECONDS`)."
         ),
         parameters=facet_parameters(model),
         filters=True,
@@ -86,7 +88,8 @@ def facets_action(model, serializer_class, noun: str, filterset_class):
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=counting_filterset)
     def facets(self, request):
         names, size = facets_asked(request, model)
-        results = facet_counts(self.filter_queryset(self.get_queryset()), names, size)
+        queryset = self.filter_queryset(self.get_queryset())
+        results = facet_counts(queryset, names, size, stale_for=settings.API_FACETS_STALE_SECONDS)
         document = represent_facets(results, request, self.filterset_class, model)
         if self.wants_csv():
             return csv_response(

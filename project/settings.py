@@ -259,6 +259,9 @@ API_DEFAULT_PAGE_SIZE = int(os.environ.get("API_DEFAULT_PAGE_SIZE", "50"))
 API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
 # Searches ordered by relevance rank the newest this many matches (ranking reads every match ranked).
 API_SEARCH_RANK_WINDOW = int(os.environ.get("API_SEARCH_RANK_WINDOW", "10000"))
+# Facets that take long to count (the whole archive's) may be this many seconds behind the archive, so
+# that they are counted afresh once in that time rather than after every change; 0: always current.
+API_FACETS_STALE_SECONDS = float(os.environ.get("API_FACETS_STALE_SECONDS", "60"))
 # The most items any list in a request may have (aliases, topics, addressees, participants, filter values…).
 API_MAX_LIST_ITEMS = int(os.environ.get("API_MAX_LIST_ITEMS", "100"))
 API_MAX_REQUEST_BYTES = int(os.environ.get("API_MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))

@@ -56,23 +56,35 @@ def query_question(*about, query: Query) -> str | None:
     return repr((*about, sql, params))
 
 
-def kept_until_changed(question: str | None, answer: Callable[[], T], *, changes: int | None = _MISSING) -> T:
+def kept_until_changed(
+    question: str | None, answer: Callable[[], T], *, changes: int | None = _MISSING, stale_for: float = 0
+) -> T:
     """`answer()`, or what it gave when `question` was last asked with the archive as it is now.
 
-    `question` must say everything the answer depends on (see `query_question`); None keeps nothing. An answer
-    is kept only if it took long to make and nothing changed meanwhile. `changes`, when the caller
-    has read the count already, saves reading it again.
+    `question` must say everything the answer depends on (see `query_question`); None keeps nothing. An
+    answer is kept only if it took long to make and nothing changed meanwhile. `changes`, when the
+    caller has read the count already, saves reading it again.
+
+    With `stale_for` (seconds), the last answer kept for the question is given even if the archive has
+    changed since, as long as it was made less than that long ago: on an archive changing every few
+    seconds, a question that takes seconds to answer is then answered afresh once in that time, not on
+    nearly every request.
     """
     if changes is _MISSING:
         changes = changes_now()
     if changes is None or question is None:
         return answer()
-    key = f"kept:{changes}:{hashlib.sha256(question.encode()).hexdigest()}"
+    digest = hashlib.sha256(question.encode()).hexdigest()
+    key, latest_key = f"kept:{changes}:{digest}", f"kept-latest:{digest}"
     found = cache.get(key, _MISSING)
     if found is not _MISSING:
         return found
+    if stale_for > 0:
+        latest = cache.get(latest_key)
+        if latest is not None and time.time() - latest[0] < stale_for:
+            return latest[1]
     started = time.perf_counter()
     value = answer()
     if time.perf_counter() - started >= KEEP_AFTER_SECONDS and counted_changes() == changes:
-        cache.set(key, value, KEEP_SECONDS)
+        cache.set_many({key: value, latest_key: (time.time(), value)}, KEEP_SECONDS)
     return value

@@ -48,14 +48,15 @@ def _by_column(column: str) -> Callable[[QuerySet, int], list[FacetValue]]:
     """Counts by a column of the set's own rows (a choice, or a to-one relation's id); rows without one skipped."""
 
     def counts(queryset: QuerySet, limit: int) -> list[FacetValue]:
+        # Rows without a value are counted too and dropped here: as a condition, `IS NOT NULL` can lead the
+        # planner to intersect the set with the column's index (300,000 relayed statements for a month's 2,000).
         rows = (
             queryset.order_by()
-            .filter(**{f"{column}__isnull": False})
             .values(column)
             .annotate(facet_count=Count("pk"))
-            .order_by("-facet_count", column)[:limit]
+            .order_by("-facet_count", column)[: limit + 1]
         )
-        return [FacetValue(row[column], row["facet_count"]) for row in rows]
+        return [FacetValue(row[column], row["facet_count"]) for row in rows if row[column] is not None][:limit]
 
     return counts
 
@@ -277,12 +278,15 @@ class FacetResult:
     truncated: bool
 
 
-def facet_counts(queryset: QuerySet, names: list[str], size: int = DEFAULT_FACET_SIZE) -> list[FacetResult]:
+def facet_counts(
+    queryset: QuerySet, names: list[str], size: int = DEFAULT_FACET_SIZE, *, stale_for: float = 0
+) -> list[FacetResult]:
     """The facets named, in that order, of the records of `queryset`: the `size` most frequent values of each.
 
     On PostgreSQL, counts that took long to make are kept until the data they count changes
     (`statements.changes`): the same question of a large selection, such as the whole archive, is then
-    answered from the cache, and the first question after any change is counted afresh.
+    answered from the cache, and the first question after any change is counted afresh, unless counts
+    made less than `stale_for` seconds ago are good enough.
     """
     facets = FACETS[queryset.model]
     if len(names) > 1:
@@ -292,7 +296,10 @@ def facet_counts(queryset: QuerySet, names: list[str], size: int = DEFAULT_FACET
     for name in names:
         facet = facets[name]
         values = kept_until_changed(
-            _question(facet, queryset, size + 1), partial(facet.counts, queryset, size + 1), changes=changes
+            _question(facet, queryset, size + 1),
+            partial(facet.counts, queryset, size + 1),
+            changes=changes,
+            stale_for=stale_for,
         )
         counted.append(FacetResult(facet, values[:size], truncated=len(values) > size))
     return counted
