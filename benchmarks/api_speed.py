@@ -65,9 +65,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database_url: str, port: int) -> subprocess.Popen:
+def start_server(database_url: str, port: int, cache_url: str = "") -> subprocess.Popen:
     environment = os.environ | {
         "DATABASE_URL": database_url,
+        "CACHE_URL": cache_url,
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-only-secret-key-benchmark-only-secret-key",
@@ -256,6 +257,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--no-bare", action="store_true", help="Measure the API only.")
     parser.add_argument("--only", default="", help="Measure only queries whose label contains this.")
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/14"),
+        help="The Redis the workers share, as in production (emptied first); '' for a cache per process.",
+    )
     options = parser.parse_args()
 
     from benchmarks.dataset import open_archive
@@ -269,7 +275,11 @@ def main() -> None:
 
     load_before = os.getloadavg()
     port = free_port()
-    server = start_server(database_url, port)
+    if options.cache_url:
+        import redis
+
+        redis.Redis.from_url(options.cache_url).flushdb()  # Counts kept by an earlier run would be read.
+    server = start_server(database_url, port, options.cache_url)
     rows: list[tuple[Query, Measurement, Measurement | None]] = []
     try:
         for query in queries(values):
@@ -311,7 +321,8 @@ def main() -> None:
     report = (
         f"# API speed: {vendor}, {options.statements:,} statements\n\n"
         f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; "
-        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after. gunicorn 2 workers × 4 threads; "
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after. gunicorn 2 workers × 4 threads, "
+        f"{'one Redis cache for both' if options.cache_url else 'a cache per worker'}; "
         f"times in ms; concurrency-1 runs of up to {options.requests} requests or {options.seconds:.0f} s per query. "
         f"Peak worker memory: {memory:.0f} MB.\n\n" + table(rows, options.concurrency)
     )

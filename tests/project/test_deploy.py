@@ -184,3 +184,28 @@ def test_a_request_line_over_the_server_limit_is_414_in_the_error_shape(producti
     error = json.loads(body)
     assert error["type"] == "client_error"
     assert error["errors"][0]["code"] == "request_line_too_long"
+
+
+def test_every_worker_shares_one_cache_when_cache_url_names_a_redis(tmp_path):
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    environment = {"DATABASE_URL": f"sqlite:///{tmp_path}/db", "CACHE_URL": "redis://127.0.0.1:6379/15"}
+    key = f"deploy-test-{secrets.token_hex(8)}"
+    keep = f"from django.core.cache import cache; cache.set({key!r}, 'kept', 30)"
+    read = f"from django.core.cache import cache; print(cache.get({key!r}))"
+    # Two processes, as two gunicorn workers: what one keeps, the other reads.
+    kept = manage("shell", "-c", keep, environment=environment)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    answer = manage("shell", "-c", read, environment=environment)
+    assert answer.stdout.strip().splitlines()[-1] == "kept", answer.stdout + answer.stderr
+
+
+def test_a_cache_url_that_is_not_redis_is_refused_at_start(tmp_path):
+    environment = {"DATABASE_URL": f"sqlite:///{tmp_path}/db", "CACHE_URL": "memcached://127.0.0.1:11211"}
+    result = manage("check", environment=environment)
+    assert result.returncode != 0
+    assert "CACHE_URL must be a Redis URL" in result.stderr
