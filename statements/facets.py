@@ -19,7 +19,8 @@ from django.db import connection
 from django.db.models import Count, DateField, QuerySet
 from django.db.models.functions import Trunc
 
-from statements.changes import changes_now, kept_until_changed, query_question
+from statements import facets_together as together
+from statements.changes import kept_until_changed, query_question
 from statements.models import Communication, Statement, Topic
 
 
@@ -42,6 +43,8 @@ class Facet:
     parameter: str
     description: str
     counts: Callable[[QuerySet, int], list[FacetValue]]
+    #: How it is counted with others over a small selection on PostgreSQL; None: on its own.
+    branch: together.Branch | None = None
 
 
 def _by_column(column: str) -> Callable[[QuerySet, int], list[FacetValue]]:
@@ -133,21 +136,27 @@ def _set_sql(queryset: QuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _topic_tree_sql() -> str:
-    """Pairs (topic, itself or a broader topic) of the whole topic tree, as a table of values.
-
-    The tree is small and read whole (one query); given as values, the database knows its size,
-    where a recursive query would be estimated at a hundred times it and planned for that.
-    """
+def _topic_tree_pairs() -> list[tuple[int, int]]:
+    """Pairs (topic, itself or a broader topic) of the whole topic tree."""
     parents = dict(Topic.objects.order_by().values_list("pk", "parent_id"))
     pairs = []
     for topic in parents:
         ancestor, seen = topic, set()
         while ancestor is not None and ancestor not in seen:
             seen.add(ancestor)
-            pairs.append(f"({int(topic)}, {int(ancestor)})")
+            pairs.append((int(topic), int(ancestor)))
             ancestor = parents.get(ancestor)
-    return f"WITH facet_tree(topic, ancestor) AS (VALUES {', '.join(pairs)}) " if pairs else ""
+    return pairs
+
+
+def _topic_tree_sql() -> str:
+    """The topic tree's pairs as a table of values, `facet_tree(topic, ancestor)`.
+
+    The tree is small and read whole (one query); given as values, the database knows its size,
+    where a recursive query would be estimated at a hundred times it and planned for that.
+    """
+    pairs = ", ".join(f"({topic}, {ancestor})" for topic, ancestor in _topic_tree_pairs())
+    return f"WITH facet_tree(topic, ancestor) AS (VALUES {pairs}) " if pairs else ""
 
 
 def _by_topic(queryset: QuerySet, limit: int) -> list[FacetValue]:
@@ -185,42 +194,67 @@ def _statements_by_place(queryset: QuerySet, limit: int) -> list[FacetValue]:
 
 def _period_facets(noun: str) -> list[Facet]:
     return [
-        Facet("month", "period", "date", f"{noun} by the month of their date.", _by_period("month")),
-        Facet("year", "period", "date", f"{noun} by the year of their date.", _by_period("year")),
+        Facet(
+            "month",
+            "period",
+            "date",
+            f"{noun} by the month of their date.",
+            _by_period("month"),
+            together.period_branch("month"),
+        ),
+        Facet(
+            "year",
+            "period",
+            "date",
+            f"{noun} by the year of their date.",
+            _by_period("year"),
+            together.period_branch("year"),
+        ),
     ]
+
+
+def _column_facet(model, name: str, value_kind: str, description: str, column: str | None = None) -> Facet:
+    """A facet by a column of the records' own rows (a choice, or a to-one relation's id)."""
+    column = column or name
+    return Facet(name, value_kind, name, description, _by_column(column), together.column_branch(model, column))
+
+
+def _link_facet(model, name: str, value_kind: str, description: str, relation: str, target: str | None = None):
+    """A facet by the members of a to-many relation."""
+    counts = _by_link(relation, target=target)
+    return Facet(name, value_kind, name, description, counts, together.link_branch(model, relation, target=target))
 
 
 #: The facets of statements, by name, in the order the schema lists them.
 STATEMENT_FACETS = {
     facet.name: facet
     for facet in [
-        Facet("speaker", "actor", "speaker", "Statements by who said them.", _by_column("speaker")),
-        Facet("addressee", "actor", "addressee", "Statements by who they were said to.", _by_link("addressees")),
-        Facet("reported_by", "actor", "reported_by", "Statements by who relayed them.", _by_column("reported_by")),
+        _column_facet(Statement, "speaker", "actor", "Statements by who said them."),
+        _link_facet(Statement, "addressee", "actor", "Statements by who they were said to.", "addressees"),
+        _column_facet(Statement, "reported_by", "actor", "Statements by who relayed them."),
+        _link_facet(Statement, "mentioned_actor", "actor", "Statements by the actors they name.", "mentioned_actors"),
         Facet(
-            "mentioned_actor",
-            "actor",
-            "mentioned_actor",
-            "Statements by the actors they name.",
-            _by_link("mentioned_actors"),
+            "topic",
+            "topic",
+            "topic",
+            "Statements by topic, each counted under broader topics too.",
+            _by_topic,
+            together.topic_branch(Statement),
         ),
-        Facet("topic", "topic", "topic", "Statements by topic, each counted under broader topics too.", _by_topic),
         Facet(
             "place",
             "place",
             "place",
             "Statements by the places they mention or were said in.",
             _statements_by_place,
+            together.statement_place_branch(Statement, Communication),
         ),
-        Facet("source", "source", "source", "Statements by the source they are taken from.", _by_column("source")),
-        Facet(
-            "communication",
-            "communication",
-            "communication",
-            "Statements by the communication they were said in.",
-            _by_column("communication"),
+        _column_facet(Statement, "source", "source", "Statements by the source they are taken from."),
+        _column_facet(
+            Statement, "communication", "communication", "Statements by the communication they were said in."
         ),
-        Facet("kind", "choice", "kind", "Statements by kind (direct quote, paraphrase…).", _by_column("kind")),
+        _column_facet(Statement, "kind", "choice", "Statements by kind (direct quote, paraphrase…)."),
+        # Columns of a related row: counted on their own, by a join.
         Facet(
             "communication_kind",
             "choice",
@@ -231,7 +265,7 @@ STATEMENT_FACETS = {
         Facet(
             "speaker_kind", "choice", "speaker_kind", "Statements by the kind of speaker.", _by_column("speaker__kind")
         ),
-        Facet("status", "choice", "status", "Statements by curation status.", _by_column("status")),
+        _column_facet(Statement, "status", "choice", "Statements by curation status."),
         *_period_facets("Statements"),
     ]
 }
@@ -240,23 +274,27 @@ STATEMENT_FACETS = {
 COMMUNICATION_FACETS = {
     facet.name: facet
     for facet in [
-        Facet(
-            "participant",
-            "actor",
-            "participant",
-            "Communications by who took part.",
-            _by_link("participations", target="actor"),
+        _link_facet(
+            Communication, "participant", "actor", "Communications by who took part.", "participations", "actor"
         ),
-        Facet(
+        _link_facet(
+            Communication,
             "participant_role",
             "choice",
-            "participant_role",
             "Communications by the roles their participants took.",
-            _by_link("participations", target="role"),
+            "participations",
+            "role",
         ),
-        Facet("topic", "topic", "topic", "Communications by topic, each counted under broader topics too.", _by_topic),
-        Facet("place", "place", "place", "Communications by where they took place.", _by_column("place")),
-        Facet("kind", "choice", "kind", "Communications by kind (phone call, meeting…).", _by_column("kind")),
+        Facet(
+            "topic",
+            "topic",
+            "topic",
+            "Communications by topic, each counted under broader topics too.",
+            _by_topic,
+            together.topic_branch(Communication),
+        ),
+        _column_facet(Communication, "place", "place", "Communications by where they took place."),
+        _column_facet(Communication, "kind", "choice", "Communications by kind (phone call, meeting…)."),
         *_period_facets("Communications"),
     ]
 }
@@ -288,37 +326,58 @@ def facet_counts(
     answered from the cache, and the first question after any change is counted afresh, unless counts
     made less than `stale_for` seconds ago are good enough.
     """
-    facets = FACETS[queryset.model]
-    if len(names) > 1:
-        queryset = _selected_once(queryset)
-    changes = changes_now()
-    counted = []
-    for name in names:
-        facet = facets[name]
-        values = kept_until_changed(
-            _question(facet, queryset, size + 1),
-            partial(facet.counts, queryset, size + 1),
-            changes=changes,
-            stale_for=stale_for,
-        )
-        counted.append(FacetResult(facet, values[:size], truncated=len(values) > size))
-    return counted
+    facets = [FACETS[queryset.model][name] for name in names]
+    if len(facets) == 1:
+        answer = partial(facets[0].counts, queryset, size + 1)
+    else:
+        answer = partial(_counted_at_once, queryset, facets, size + 1)
+    counted = kept_until_changed(_question(queryset, names, size + 1), answer, stale_for=stale_for)
+    if len(facets) == 1:
+        counted = [counted]
+    return [
+        FacetResult(facet, values[:size], truncated=len(values) > size)
+        for facet, values in zip(facets, counted, strict=True)
+    ]
 
 
-#: Selections up to this size are read once, as ids, for all the facets of a request.
-SMALL_SELECTION = 1_000
+def _small_selection() -> int:
+    """Selections up to this size are read once, as ids, for all the facets of a request."""
+    # On PostgreSQL the ids are one parameter (an array); elsewhere, one each.
+    return 10_000 if connection.vendor == "postgresql" else 1_000
 
 
-def _selected_once(queryset: QuerySet) -> QuerySet:
-    """The records of `queryset` by their ids when they are few, so that its filters (a search, say) run once
-    rather than once per facet; `queryset` itself otherwise."""
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: SMALL_SELECTION + 1])
-    if len(ids) > SMALL_SELECTION:
-        return queryset
-    return queryset.model._default_manager.filter(pk__in=ids)
+def _counted_at_once(queryset: QuerySet, facets: list[Facet], limit: int) -> list[list[FacetValue]]:
+    """The counts of each facet of the set. When it is small its filters run once: on PostgreSQL the facets
+    that can be are counted together in one query, and the others (and elsewhere all) over its ids, read
+    first. A large set is counted one facet at a time."""
+    most = _small_selection()
+    counted: dict[str, list[FacetValue]] = {}
+    large = False
+    joint = [facet for facet in facets if facet.branch is not None] if connection.vendor == "postgresql" else []
+    if len(joint) > 1:
+        tree = _topic_tree_pairs() if any(facet.branch.needs_tree for facet in joint) else []
+        rows = together.counted_together(queryset, [facet.branch for facet in joint], limit, tree, most)
+        large = rows is None
+        if not large:
+            counted = {facet.name: _ordered(facet, texts) for facet, texts in zip(joint, rows, strict=True)}
+    rest = [facet for facet in facets if facet.name not in counted]
+    if rest and not large:
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: most + 1])
+        if len(ids) <= most:
+            queryset = queryset.model._default_manager.filter(pk__in=ids)
+    counted |= {facet.name: facet.counts(queryset, limit) for facet in rest}
+    return [counted[facet.name] for facet in facets]
 
 
-def _question(facet: Facet, queryset: QuerySet, limit: int) -> str | None:
-    """What a facet's counts of a selection depend on, beside the data."""
+def _ordered(facet: Facet, texts: list[tuple[str, int]]) -> list[FacetValue]:
+    """A facet's values from their text, most frequent first and, among equals, as its own query orders them."""
+    values = [FacetValue(together.value_of(text, facet.value_kind), count) for text, count in texts]
+    if facet.value_kind == "period":  # Latest period first.
+        return sorted(values, key=lambda value: (-value.count, -value.value.toordinal()))
+    return sorted(values, key=lambda value: (-value.count, value.value))
+
+
+def _question(queryset: QuerySet, names: list[str], limit: int) -> str | None:
+    """What the facets' counts of a selection depend on, beside the data."""
     selection = queryset.order_by().values("pk").query
-    return query_question("facets", queryset.model._meta.label, facet.name, limit, query=selection)
+    return query_question("facets", queryset.model._meta.label, tuple(names), limit, query=selection)

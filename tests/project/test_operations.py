@@ -144,7 +144,7 @@ def test_the_front_page_says_what_this_is_and_links_everything(client):
 
 
 @pytest.mark.django_db
-def test_postgresql_queries_run_without_parallel_workers_unless_configured():
+def test_postgresql_queries_run_without_parallel_workers_or_jit_unless_configured():
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -152,3 +152,5 @@ def test_postgresql_queries_run_without_parallel_workers_unless_configured():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
