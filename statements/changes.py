@@ -7,6 +7,7 @@ as it stood then, so it is never stale: the first question after any change is a
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -17,6 +18,7 @@ from django.db import connection
 from django.db.models.sql import Query
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 #: Answers made faster than this (seconds) are made again rather than kept.
 KEEP_AFTER_SECONDS = 0.02
@@ -76,15 +78,21 @@ def kept_until_changed(
         return answer()
     digest = hashlib.sha256(question.encode()).hexdigest()
     key, latest_key = f"kept:{changes}:{digest}", f"kept-latest:{digest}"
-    found = cache.get(key, _MISSING)
-    if found is not _MISSING:
-        return found
-    if stale_for > 0:
-        latest = cache.get(latest_key)
-        if latest is not None and time.time() - latest[0] < stale_for:
-            return latest[1]
+    try:
+        kept = cache.get_many([key, latest_key] if stale_for > 0 else [key])
+    except Exception as error:  # noqa: BLE001 - a cache server away (CACHE_URL): answer afresh, keep nothing
+        logger.warning("Kept answers not read: the cache did not answer (%s)", error)
+        return answer()
+    if key in kept:
+        return kept[key]
+    latest = kept.get(latest_key)
+    if latest is not None and time.time() - latest[0] < stale_for:
+        return latest[1]
     started = time.perf_counter()
     value = answer()
     if time.perf_counter() - started >= KEEP_AFTER_SECONDS and counted_changes() == changes:
-        cache.set_many({key: value, latest_key: (time.time(), value)}, KEEP_SECONDS)
+        try:
+            cache.set_many({key: value, latest_key: (time.time(), value)}, KEEP_SECONDS)
+        except Exception as error:  # noqa: BLE001
+            logger.warning("Answer not kept: the cache did not answer (%s)", error)
     return value

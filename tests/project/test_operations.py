@@ -154,3 +154,22 @@ def test_postgresql_queries_run_without_parallel_workers_or_jit_unless_configure
         assert cursor.fetchone()[0] == "0"
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_api_answers_while_the_shared_cache_is_away(api_client, settings, caplog):
+    from django.core.cache import caches
+
+    # A Redis server nobody listens on: throttles and kept answers cannot reach it.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    try:
+        StatementFactory()
+        assert api_client.get("/api/v1/statements/").status_code == 200
+        response = api_client.get("/api/v1/statements/facets/", {"facet": ["speaker", "kind"]})
+        assert response.status_code == 200
+        assert response.json()["facets"]["speaker"]["results"][0]["count"] == 1
+        assert "the cache did not answer" in caplog.text
+    finally:
+        caches["default"].close()
