@@ -104,14 +104,25 @@ def actor_candidates(actors: Iterable[Any]) -> list[ActorCandidate]:
 
 @dataclass
 class ActorResolver:
-    """Finds actors by folded name or alias, or by surname when only one person has it."""
+    """Finds actors by folded name or alias, or by surname when only one person has it.
+
+    An unnamed source ("a senior administration official") is somebody in one story: the same words
+    in another article are somebody else, for all anyone knows. So a stored unnamed source matches
+    only if it is in `unnamed_sources_here` (those already speaking in the article being read); any
+    other is proposed anew, for a curator to link if they are the same.
+    """
 
     actors: list[ActorCandidate]
+    unnamed_sources_here: frozenset = frozenset()
     _by_name: dict[str, list[ActorCandidate]] = field(init=False, default_factory=dict)
     _by_surname: dict[str, list[ActorCandidate]] = field(init=False, default_factory=dict)
 
     def __post_init__(self):
-        self.actors = actor_candidates(self.actors)
+        self.actors = [
+            actor
+            for actor in actor_candidates(self.actors)
+            if actor.kind != "unnamed_source" or actor.id in self.unnamed_sources_here
+        ]
         for actor in self.actors:
             names = {fold(actor.name), *(fold(alias) for alias in actor.aliases)}
             for name in names:
@@ -184,8 +195,16 @@ def _proposed_kind(kind: str) -> str:
     return "person" if kind in ("", "unknown") else "organization"
 
 
-def stored_actor_resolver() -> ActorResolver:
-    """A resolver over every stored actor and its aliases (two queries)."""
-    from statements.models import Actor  # imported here so the extractor core never needs Django
+def stored_actor_resolver(source=None) -> ActorResolver:
+    """A resolver over every stored actor and its aliases, for reading `source` (a stored `Source`) or an
+    article not stored: the unnamed sources that match are those curators have had speak in `source`,
+    in a statement standing or since deleted (its history keeps it)."""
+    from statements.models import Actor, Statement  # imported here so the extractor core never needs Django
 
-    return ActorResolver(list(Actor.objects.filter(merged_into__isnull=True).prefetch_related("aliases")))
+    here = frozenset()
+    if source is not None:
+        speakers = Statement.history.filter(source_id=source.pk, speaker_id__isnull=False).values("speaker_id")
+        unnamed = Actor.objects.filter(kind="unnamed_source", pk__in=speakers)
+        here = frozenset(unnamed.values_list("pk", flat=True))
+    actors = Actor.objects.filter(merged_into__isnull=True).prefetch_related("aliases")
+    return ActorResolver(list(actors), unnamed_sources_here=here)

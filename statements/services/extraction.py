@@ -182,7 +182,7 @@ def source_extract_statements(*, source: Source, user=None) -> ExtractionResult:
 def _extract_statements(source: Source, user) -> ExtractionResult:
     source = Source.objects.select_for_update().get(pk=source.pk)
     published = source.date if source.date_precision == DatePrecision.DAY else None
-    resolver = stored_actor_resolver()
+    resolver = stored_actor_resolver(source)
     proposals: dict[tuple[str, int, int], _Proposal] = {}
     for extracted in extract(source.body, published):
         proposal = _proposal_from(extracted, source=source, resolver=resolver, user=user)

@@ -109,6 +109,38 @@ def test_an_unmatched_speaker_is_proposed_by_name_and_no_actor_is_created(source
         assert statement.speaker_proposed_name == "Maria Lopes"
 
 
+ANONYMOUS_BODY = (
+    '"The talks are stuck," a senior administration official said. '
+    '"Nobody expects a deal this week," the official added.'
+)
+
+
+def test_an_unnamed_source_is_one_actor_in_its_article_and_nobody_known_in_another():
+    first = SourceFactory(body=ANONYMOUS_BODY)
+    source_extract_statements(source=first)
+    drafts = list(first.statements.order_by("span_start"))
+    assert len(drafts) == 2
+    # Within the article both quotes are one proposed speaker, which a curator confirms as an actor.
+    assert {statement.speaker_proposed_name for statement in drafts} == {"senior administration official"}
+    official = ActorFactory(name="senior administration official", kind="unnamed_source")
+    for statement in drafts:
+        statement.speaker, statement.speaker_proposed_name = official, ""
+        statement.save()
+
+    # The same words in another article are somebody else, for all anyone knows: proposed anew.
+    second = SourceFactory(body=ANONYMOUS_BODY.replace("stuck", "moving"))
+    source_extract_statements(source=second)
+    assert [statement.speaker for statement in second.statements.all()] == [None, None]
+    assert {statement.speaker_proposed_name for statement in second.statements.all()} == {
+        "senior administration official"
+    }
+
+    # Read again, the first article still finds its own official, even once its statements are gone.
+    first.statements.all().delete()
+    source_extract_statements(source=first)
+    assert [statement.speaker for statement in first.statements.all()] == [official, official]
+
+
 def test_an_ambiguous_speaker_is_left_unresolved(source):
     ActorFactory(name="Maria Lopes", kind="person")
     ActorFactory(name="Maria Lopes", kind="person")
