@@ -1,5 +1,7 @@
 """Finding who speaks in a sentence: speech verbs with their subjects, `according to`, participle clauses."""
 
+import re
+
 from statements.extraction import lexicon
 from statements.extraction.mentions import (
     appositive_after,
@@ -137,8 +139,23 @@ class AttributionReading:
                 named = read_phrase(self.text, tokens, end + 1, name_end, phrase.as_written)
                 if named.kind == "person":
                     phrase = named
+        if phrase.kind == "person" and " " not in phrase.name and not self._may_be_a_name(phrase.name):
+            return  # "Farmers, he said, …", "Speaking about …": a capital only because the sentence starts there
         if phrase.kind in ("person", "organization", "government_body") and not phrase.anaphoric:
             self._resolve(phrase, first, sentence)
+
+    def _may_be_a_name(self, word: str) -> bool:
+        """Whether a capitalised word opening a sentence may be a name: part of a person's full name in the
+        article, or written with its capital somewhere a sentence does not start, as a name is."""
+        return bare(word) in self.full_names or bare(word) in self.first_names or self._named_mid_sentence(word)
+
+    def _named_mid_sentence(self, word: str) -> bool:
+        """Whether `word` is written with its capital somewhere a sentence does not start."""
+        found = self._mid_sentence_capitals.get(word)
+        if found is None:
+            pattern = r"[^\s.!?:\"\u201c\u201d'\u2018\u2019\u2014(]\s+" + re.escape(word) + r"(?![\w-])"
+            found = self._mid_sentence_capitals[word] = re.search(pattern, self.text) is not None
+        return found
 
     # Direct quotes -----------------------------------------------------------------------------------
 

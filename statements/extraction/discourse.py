@@ -51,7 +51,7 @@ class DiscourseState:
                 )
             mention = replace(mention, name=phrase.name)
         if phrase.kind == "person" and len(phrase.name.split()) == 1:
-            full = self.full_names.get(bare(phrase.name), set())
+            full = self.full_names.get(bare(phrase.name), set()) or self.first_names.get(bare(phrase.name), set())
             if len(full) == 1:
                 mention = replace(mention, name=next(iter(full)), via="surname")
         elif phrase.kind == "person":

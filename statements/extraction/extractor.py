@@ -37,6 +37,7 @@ class _Extraction(QuoteReading, ParaphraseReading, AttributionReading, Discourse
         self.published = published
         self.paragraphs = read_paragraphs(text)
         self.full_names: dict[str, set[str]] = {}
+        self.first_names: dict[str, set[str]] = {}
         self.entities: list[Entity] = []
         self.issuer: Mention | None = None
         self.last_speaker: Mention | None = None
@@ -45,11 +46,15 @@ class _Extraction(QuoteReading, ParaphraseReading, AttributionReading, Discourse
         self.statements: list[ExtractedStatement] = []
         self.groups = 0
         self.quote_groups: dict[int, int] = {}  # quote start -> group
+        self._mid_sentence_capitals: dict[str, bool] = {}  # word -> capitalised where no sentence starts
 
     def run(self) -> list[ExtractedStatement]:
         for paragraph in self.paragraphs:
             for name in person_names(self.text, [token for token in paragraph.tokens if not token.is_quote]):
                 self.full_names.setdefault(bare(name.split()[-1]), set()).add(name)
+                # The first word too: a family name written first ("Park Min-jun", then "Park"), or a given
+                # name a feature uses alone; taken only when no one has it as a surname.
+                self.first_names.setdefault(bare(name.split()[0]), set()).add(name)
         for paragraph in self.paragraphs:
             pending, self.pending_colon = self.pending_colon, None
             for first, last in paragraph.sentences:

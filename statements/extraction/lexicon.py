@@ -169,6 +169,24 @@ COUNTRIES = words(
     """
 )
 
+# Nationalities: "the Brazilian midfielder Caio Prado", then "the Brazilian said". Never a name on their own.
+DEMONYMS = words(
+    """
+    afghan albanian algerian american argentine argentinian armenian australian austrian azerbaijani
+    bahraini bangladeshi belarusian belgian bolivian bosnian brazilian british bulgarian cambodian
+    cameroonian canadian chadian chilean chinese colombian congolese croatian cuban cypriot czech danish
+    dutch ecuadorian egyptian emirati english eritrean estonian ethiopian european filipino finnish french
+    georgian german ghanaian greek guatemalan haitian honduran hungarian icelandic indian indonesian iranian
+    iraqi irish israeli italian ivorian jamaican japanese jordanian kazakh kenyan korean kosovar kuwaiti
+    kyrgyz lao latvian lebanese libyan lithuanian luxembourgish malaysian malian maltese mexican moldovan
+    mongolian montenegrin moroccan mozambican namibian nepalese nicaraguan nigerian nigerien norwegian
+    omani pakistani palestinian panamanian paraguayan peruvian polish portuguese qatari romanian russian
+    rwandan saudi scottish senegalese serbian singaporean slovak slovenian somali spanish sudanese swedish
+    swiss syrian taiwanese tajik tanzanian thai tunisian turkish ugandan ukrainian uruguayan uzbek
+    venezuelan vietnamese welsh yemeni zambian zimbabwean
+    """
+)
+
 # Words of a title that precede a name ("Foreign Minister Maria Lopes", "U.S. President Joe Biden").
 TITLE_WORDS = words(
     """

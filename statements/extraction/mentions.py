@@ -126,6 +126,23 @@ def _is_noun_after_name(token: Token) -> bool:
     )
 
 
+def _describes_by_nationality(tokens: list[Token], start: int, end: int, ceiling: int) -> bool:
+    """Whether tokens[end] is a lower-case word between a nationality and a name: "the Brazilian midfielder
+    Caio Prado", "the Norwegian fisheries minister Per Sandberg"."""
+    position = end - 1
+    while position > start and not tokens[position].is_capitalized:
+        position -= 1
+    if bare(tokens[position].text) not in lexicon.DEMONYMS or end - position > 3:
+        return False
+    following = tokens[end + 1 : min(ceiling, end + 4)]
+    for token in following:
+        if token.is_capitalized:
+            return True
+        if not token.text[0].isalpha() or token.lower in lexicon.SPEECH_VERBS:
+            return False
+    return False
+
+
 def phrase_end_after(tokens: list[Token], start: int, ceiling: int) -> int | None:
     """Just past the last token of the noun phrase that starts at `start`, or None when there is none."""
     if start >= ceiling:
@@ -157,6 +174,7 @@ def phrase_end_after(tokens: list[Token], start: int, ceiling: int) -> int | Non
             is_name_word(token)
             or _is_noun_after_name(token)
             or (end + 1 < ceiling and _is_noun_after_name(tokens[end + 1]) and not token.lower.endswith("ed"))
+            or _describes_by_nationality(tokens, start, end, ceiling)
         ):
             break  # "Donald Trump spoke": a verb, not part of the name
         end += 1
@@ -253,6 +271,11 @@ def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str 
             return Phrase(char_start, char_end, as_written, "document", owner.rstrip("'\u2019s"), role, head=head)
         return Phrase(char_start, char_end, as_written, "document", content_text, role, anaphoric=True, head=head)
 
+    if len(content) == 1 and head in lexicon.DEMONYMS:
+        # "the Brazilian": a person the article described by nationality ("the Brazilian midfielder Caio Prado");
+        # "The Norwegian" opening "The Norwegian salmon farms": nobody.
+        return Phrase(char_start, char_end, as_written, "person", content_text, role, anaphoric=True, head=head)
+
     # A person named after a title or role: "Foreign Minister Maria Lopes", "press secretary Karine Jean-Pierre".
     connectors = [
         index
@@ -270,6 +293,25 @@ def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str 
         if is_possessive(word.text) and index < len(content) - 1:
             last_title = index
     tail = content[last_title + 1 :]
+    if (
+        tail
+        and last_title >= 1
+        and content[last_title].lower == "of"
+        and (is_title(content[last_title - 1].text) or bare(content[last_title - 1].text) in lexicon.PERSON_ROLE_NOUNS)
+    ):
+        # "the mayor of Springfield", "the president of Acme Corp": a role, and the name after "of" its
+        # place or body, not the person; an apposition may name them ("…, Jane Doe,").
+        role_noun = bare(content[last_title - 1].text)
+        return Phrase(
+            char_start,
+            char_end,
+            as_written,
+            "unnamed_source",
+            content_text,
+            role,
+            anaphoric=determiner == "the",
+            head=lexicon.ROLE_SINGULARS.get(role_noun, role_noun),
+        )
     if any(index > last_title for index in connectors):
         # "Bank of England", "Centers for Disease Control and Prevention": an institution's name
         return _organization(as_written, content_text, char_start, char_end, role, head)

@@ -8,7 +8,7 @@ from statements.extraction.tokens import Paragraph, Token
 from statements.extraction.types import Mention
 
 EXTRACTOR_NAME = "statements-rules"
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 MAX_THAT_DISTANCE = 16
 MAX_BEFORE_DISTANCE = 14

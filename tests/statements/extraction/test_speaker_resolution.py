@@ -1,0 +1,81 @@
+"""Who a later reference in an article is: capitals that are not names, nationalities, roles of a place, and
+family names written first. Each article is made up for the test."""
+
+import pytest
+
+from statements.extraction import extract
+
+
+def speakers(text: str) -> list[tuple[str, str | None]]:
+    return [(statement.text, statement.speaker.name if statement.speaker else None) for statement in extract(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A capital at the start of a sentence is not a name, so `he` goes back to the person named before.
+        (
+            'Agriculture Secretary Tom Vilk visited Iowa on Monday.\n\nFarmers, he said, "have carried this economy."',
+            [("have carried this economy.", "Tom Vilk")],
+        ),
+        (
+            "Finance Minister Rachel Moore presented the budget.\n\n"
+            'Speaking about the budget, she said: "This is a plan for growth."',
+            [("This is a plan for growth.", "Rachel Moore")],
+        ),
+        # A nationality opening a sentence ("The Norwegian salmon farms") is nobody.
+        (
+            "Fisheries Minister Per Sandberg toured the coast on Friday.\n\n"
+            'The Norwegian salmon farms have struggled with lice for years. "We must act now," he said.',
+            [("We must act now", "Per Sandberg")],
+        ),
+        # `the Brazilian` is the person the article introduced by that nationality.
+        (
+            'The Brazilian midfielder Caio Prado scored twice on Saturday.\n\n"I dedicate this to my mother," '
+            "the Brazilian said.",
+            [("I dedicate this to my mother", "Caio Prado")],
+        ),
+        # `The mayor of Springfield, Jane Doe,`: the place after "of" is not the person; the apposition is.
+        (
+            'The mayor of Springfield, Jane Doe, opened the bridge on Monday.\n\n"It took ten years," she said.',
+            [("It took ten years", "Jane Doe")],
+        ),
+        (
+            'The mayor of Springfield, Jane Doe, opened the bridge.\n\n"It took ten years," the mayor said.',
+            [("It took ten years", "Jane Doe")],
+        ),
+        # A family name written first: `Park Min-jun`, then `Park`; a given name used alone in a feature.
+        (
+            'Park Min-jun, the trade minister, arrived in Geneva on Sunday.\n\n"We seek fairness," Park said.',
+            [("We seek fairness", "Park Min-jun")],
+        ),
+        (
+            'Tanaka Hiroshi has farmed rice for forty years.\n\n"The rain comes later every spring," Tanaka said.',
+            [("The rain comes later every spring", "Tanaka Hiroshi")],
+        ),
+        (
+            'Mia Jensen opened her bakery in 2019.\n\n"I bake what my grandmother baked," Mia said.',
+            [("I bake what my grandmother baked", "Mia Jensen")],
+        ),
+        # A surname still wins over somebody's given name.
+        (
+            'Grace Okafor met Paul Grace on Monday.\n\n"We agreed on everything," Grace said.',
+            [("We agreed on everything", "Paul Grace")],
+        ),
+    ],
+)
+def test_later_references_resolve_to_the_person_the_article_introduced(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Part of a full name the article gave…
+        'Tom Vilk spoke to reporters.\n\nVilk left early. "We are done," he said.',
+        # …or capitalised where no sentence starts.
+        'Reporters waited for Vilk.\n\nVilk left early. "We are done," he said.',
+    ],
+)
+def test_a_name_opening_a_sentence_is_still_taken_for_one(text):
+    assert speakers(text)[0][1] in ("Tom Vilk", "Vilk")
