@@ -1,6 +1,7 @@
 """Finding who speaks in a sentence: speech verbs with their subjects, `according to`, participle clauses."""
 
 import re
+from dataclasses import replace
 
 from statements.extraction import lexicon
 from statements.extraction.mentions import (
@@ -8,6 +9,7 @@ from statements.extraction.mentions import (
     appositive_before,
     bare,
     is_name_word,
+    is_possessive,
     phrase_end_after,
     phrase_start_before,
     read_phrase,
@@ -41,6 +43,26 @@ class AttributionReading:
             if attribution:
                 self._read_object(sentence, attribution)
                 found.append(attribution)
+        return found + self._in_the_words_of(sentence)
+
+    def _in_the_words_of(self, sentence: Sentence) -> list[Attribution]:
+        """`In Professor Lund's words, "…"`: the owner of the words speaks what follows."""
+        tokens = sentence.tokens
+        found = []
+        for index in range(sentence.first, sentence.last - 3):
+            if tokens[index].lower != "in":
+                continue
+            for words in range(index + 2, min(sentence.last - 1, index + 8)):
+                if tokens[words].lower == "words" and tokens[words + 1].text == ",":
+                    break
+            else:
+                continue
+            if not is_possessive(tokens[words - 1].text):
+                continue
+            phrase = read_phrase(self.text, tokens, index + 1, words)
+            owner = phrase.name
+            owner = owner[:-2] if owner.endswith(("'s", "\u2019s")) else owner.rstrip("'\u2019")
+            found.append(Attribution(words, replace(phrase, name=owner), index + 1, words + 1))
         return found
 
     def _is_skippable(self, sentence: Sentence, token: Token) -> bool:

@@ -35,6 +35,9 @@ INVERTIBLE_VERBS = words(
     noted notes argued argues recalled recalls insisted insists warned warns cautioned cautions
     concluded concludes observed observes remarked remarks responded responds answered answers
     countered counters declared declares stated states quipped joked
+    urged urges pleaded conceded admitted acknowledged agreed vowed pledged promised predicted stressed
+    emphasized emphasised lamented boasted charged maintained mused suggested wondered exclaimed fumed
+    retorted snapped sighed shouted yelled whispered complained confirmed reiterated
     """
 )
 
@@ -200,7 +203,7 @@ TITLE_WORDS = words(
     crown supreme high representative mp congressman congresswoman congressmember councilman
     councilwoman councillor councilor sheriff officer inspector superintendent agent national security
     adviser advisor top senior acting former then-president then-prime then-secretary president-elect
-    interim counsel solicitor lawyer economist analyst
+    interim counsel solicitor lawyer economist analyst coach fire police
     """
 )
 

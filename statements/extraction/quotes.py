@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from statements.extraction import lexicon
+from statements.extraction.mentions import phrase_end_after, read_phrase
 from statements.extraction.reading import (
     FRAGMENT_MAX_WORDS,
     MAX_BEFORE_DISTANCE,
@@ -34,6 +35,20 @@ class QuoteReading:
                 return
             self._add_quote(sentence, index, attribution.speaker, pattern, group, attribution)
             return
+        if index == sentence.first and index + 2 < sentence.last and tokens[index + 1].text == ":":
+            # A headline, `'We were let down': Okafor hits out at referee`: the quotation is the person's after it.
+            end = phrase_end_after(tokens, index + 2, sentence.last)
+            phrase = read_phrase(self.text, tokens, index + 2, end) if end is not None else None
+            if phrase is not None and phrase.kind == "person":
+                speaker = self._resolve(phrase, index + 2, sentence, register=False)
+                self._add_quote(sentence, index, speaker, "headline", group, None, confidence=0.7)
+                return
+        if index - 1 > sentence.first and tokens[index - 1].text == ":":
+            # `Ms Okafor summed up the season for the fans: "…"`: the person the sentence is about speaks.
+            speaker = self._person_subject(sentence, index - 1)
+            if speaker is not None:
+                self._add_quote(sentence, index, speaker, "colon-subject", group, None, confidence=0.7)
+                return
         embedded = index > sentence.first and not tokens[index - 1].is_quote and tokens[index - 1].text not in ",:;"
         embedded = embedded or (index + 1 < sentence.last and tokens[index + 1].is_word)
         if embedded:
@@ -61,6 +76,17 @@ class QuoteReading:
                 return
         if len(words) >= 4:
             self._add_quote(sentence, index, None, "unattributed", group, None, confidence=0.3)
+
+    def _person_subject(self, sentence: Sentence, ceiling: int) -> Mention | None:
+        """The person the sentence's subject names or refers to, if it is one."""
+        end = phrase_end_after(sentence.tokens, sentence.first, ceiling)
+        if end is None:
+            return None
+        phrase = read_phrase(self.text, sentence.tokens, sentence.first, end)
+        if phrase.kind not in ("person", "pronoun"):
+            return None
+        mention = self._resolve(phrase, sentence.first, sentence, register=False)
+        return mention if mention.kind == "person" else None
 
     def _group_for(self, quote) -> int:
         if quote.continued and self.statements:

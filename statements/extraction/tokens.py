@@ -9,6 +9,38 @@ OPENING_MARKS = "\u201c\u201e"  # “ „
 CLOSING_MARKS = "\u201d"  # ”
 STRAIGHT_MARK = '"'
 QUOTE_MARKS = OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARK
+
+
+@dataclass(frozen=True)
+class QuoteMarks:
+    """The marks an article quotes with: double (“…”, "…") or, in the British manner, single (‘…’, '…')."""
+
+    opening: str
+    closing: str
+    straight: str
+
+    @property
+    def all(self) -> str:
+        return self.opening + self.closing + self.straight
+
+
+DOUBLE_MARKS = QuoteMarks(OPENING_MARKS, CLOSING_MARKS, STRAIGHT_MARK)
+SINGLE_MARKS = QuoteMarks("\u2018", "\u2019", "'")
+# A mark opening a quotation: at the start of a line or after a space or an opening bracket, before a letter.
+_DOUBLE_OPENERS = re.compile(r"(?:^|(?<=[\s(\[\u2014]))[\u201c\u201e\"](?=[^\W\d_])", re.MULTILINE)
+_SINGLE_OPENERS = re.compile(r"(?:^|(?<=[\s(\[\u2014]))[\u2018'](?=[^\W\d_])", re.MULTILINE)
+
+
+def quote_marks_of(text: str) -> QuoteMarks:
+    """The marks `text` quotes with: single ones when its first quotation opens with one and it opens at least
+    as many with them as with double ones (British usage, double marks quoting inside a quotation); double
+    ones otherwise."""
+    singles, doubles = list(_SINGLE_OPENERS.finditer(text)), list(_DOUBLE_OPENERS.finditer(text))
+    if not singles or len(singles) < len(doubles):
+        return DOUBLE_MARKS
+    return SINGLE_MARKS if not doubles or singles[0].start() < doubles[0].start() else DOUBLE_MARKS
+
+
 # Characters after which a straight quote mark opens rather than closes a quotation.
 _OPENER_CONTEXT = " \t([{\u2014\u2013-/:"
 _SENTENCE_END = ".?!\u2026"
@@ -88,34 +120,59 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_opener(text: str, position: int, paragraph_start: int) -> bool:
+def _is_opener(text: str, position: int, paragraph_start: int, marks: QuoteMarks = DOUBLE_MARKS) -> bool:
     before = text[position - 1] if position > paragraph_start else " "
-    return before in _OPENER_CONTEXT or before in OPENING_MARKS + "\u2018"
+    return before in _OPENER_CONTEXT or before in marks.opening + "\u2018\u201c"
 
 
-def _is_closer(text: str, position: int, paragraph_end: int) -> bool:
+def _is_closer(text: str, position: int, paragraph_end: int, marks: QuoteMarks = DOUBLE_MARKS) -> bool:
     after = text[position + 1] if position + 1 < paragraph_end else " "
-    return not (after.isalnum() or after in OPENING_MARKS)
+    return not (after.isalnum() or after in marks.opening)
 
 
-def find_quotes(text: str, start: int, end: int, index: int, continued: bool) -> list[Quote]:
+def _is_apostrophe(text: str, position: int, start: int, end: int) -> bool:
+    """Whether a single mark is an apostrophe: between two letters (don't, Lund's), or a plural possessive's
+    after an s and before a lower-case word ("the players' union"), rather than a quotation mark."""
+    if not start < position < end - 1:
+        return False
+    if text[position - 1].isalnum() and text[position + 1].isalnum():
+        return True
+    return text[position - 1] == "s" and text[position + 1] == " " and text[position + 2 : position + 3].islower()
+
+
+def find_quotes(
+    text: str, start: int, end: int, index: int, continued: bool, marks: QuoteMarks = DOUBLE_MARKS
+) -> list[Quote]:
     """The quotations of the paragraph text[start:end]; `continued` when it carries on a run-on quotation."""
     quotes: list[Quote] = []
     open_at: int | None = None
     depth = 0
     position = start
     while True:
-        position = _next_mark(text, position, end)
+        position = _next_mark(text, position, end, marks)
         if position < 0:
             break
         mark = text[position]
-        opens = mark in OPENING_MARKS or (mark == STRAIGHT_MARK and _is_opener(text, position, start))
-        closes = mark in CLOSING_MARKS or (mark == STRAIGHT_MARK and _is_closer(text, position, end))
+        if marks is SINGLE_MARKS and _is_apostrophe(text, position, start, end):
+            position += 1
+            continue
+        straight = mark == marks.straight
+        opens = mark in marks.opening or (straight and _is_opener(text, position, start, marks))
+        closes = mark in marks.closing or (straight and _is_closer(text, position, end, marks))
+        if marks is SINGLE_MARKS and opens and closes:
+            opens = False  # "the players' union": a plural possessive's apostrophe closes nothing it opened
         if open_at is None:
+            if marks is SINGLE_MARKS and not opens:
+                position += 1
+                continue  # an apostrophe ending a word ("the players' union") outside any quotation
             if (
                 opens
-                or (mark == STRAIGHT_MARK and not closes)
-                or (mark in CLOSING_MARKS and _is_opener(text, position, start) and not _is_closer(text, position, end))
+                or (straight and not closes)
+                or (
+                    mark in marks.closing
+                    and _is_opener(text, position, start, marks)
+                    and not _is_closer(text, position, end, marks)
+                )
             ):
                 open_at, depth = position, 0
         elif opens and not closes:
@@ -136,9 +193,9 @@ def find_quotes(text: str, start: int, end: int, index: int, continued: bool) ->
     return quotes
 
 
-def _next_mark(text: str, position: int, end: int) -> int:
+def _next_mark(text: str, position: int, end: int, marks: QuoteMarks = DOUBLE_MARKS) -> int:
     best = -1
-    for mark in QUOTE_MARKS:
+    for mark in marks.all:
         found = text.find(mark, position, end)
         if found >= 0 and (best < 0 or found < best):
             best = found
@@ -212,9 +269,10 @@ def read_paragraphs(text: str) -> list[Paragraph]:
     """Paragraphs with their quotations, tokens and sentences."""
     paragraphs = []
     runs_on = False
+    marks = quote_marks_of(text)
     for index, (start, end) in enumerate(split_paragraphs(text)):
-        continued = runs_on and text[start] in OPENING_MARKS + STRAIGHT_MARK
-        quotes = find_quotes(text, start, end, index, continued)
+        continued = runs_on and text[start] in marks.opening + marks.straight
+        quotes = find_quotes(text, start, end, index, continued, marks)
         runs_on = bool(quotes) and quotes[-1].runs_on
         tokens = tokenize(text, start, end, quotes)
         paragraphs.append(Paragraph(index, start, end, tokens, quotes, split_sentences(text, tokens)))

@@ -79,3 +79,34 @@ def test_later_references_resolve_to_the_person_the_article_introduced(text, exp
 )
 def test_a_name_opening_a_sentence_is_still_taken_for_one(text):
     assert speakers(text)[0][1] in ("Tom Vilk", "Vilk")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Rarer speech verbs before their speaker, and a title the name loses.
+        ('"Vote early," urged Dana Whitcomb, the campaign manager.', [("Vote early", "Dana Whitcomb")]),
+        (
+            'Coach Mark Ellis joined the club in 2019.\n\n"We had nothing then," recalled the coach.',
+            [("We had nothing then", "Mark Ellis")],
+        ),
+        # The words of someone.
+        (
+            'Professor Anna Lund studies glaciers.\n\nIn Professor Lund\'s words, "the ice is running out of time."',
+            [("the ice is running out of time.", "Anna Lund")],
+        ),
+        # A colon after a long phrase whose subject is the person.
+        (
+            "Grace Okafor, the manager, spoke after the final.\n\nMs Okafor summed up the season for the fans: "
+            '"We will be back stronger."',
+            [("We will be back stronger.", "Grace Okafor")],
+        ),
+        # A headline quoting someone the article names in full below.
+        (
+            "'We were let down': Okafor hits out at referee\n\nGrace Okafor, the manager, spoke after the match.",
+            [("We were let down", "Grace Okafor")],
+        ),
+    ],
+)
+def test_attributions_beyond_x_said(text, expected):
+    assert speakers(text) == expected
