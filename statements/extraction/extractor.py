@@ -47,6 +47,8 @@ class _Extraction(QuoteReading, ParaphraseReading, AttributionReading, Discourse
         self.groups = 0
         self.quote_groups: dict[int, int] = {}  # quote start -> group
         self._mid_sentence_capitals: dict[str, bool] = {}  # word -> capitalised where no sentence starts
+        self.quoted_words: set[str] = set()  # one-word quotations met so far, folded
+        self.asked: tuple[Mention, int] | None = None  # who a question asked what they said, and its paragraph
 
     def run(self) -> list[ExtractedStatement]:
         for paragraph in self.paragraphs:
@@ -81,6 +83,7 @@ class _Extraction(QuoteReading, ParaphraseReading, AttributionReading, Discourse
         self._read_paraphrases(sentence, attributions)
         if not attributions and not quote_indices:
             self._read_statement_continuation(sentence)
+            self._read_question(sentence)
         # `He said:` ending a paragraph introduces the quotation that opens the next one.
         last = sentence.last - 1
         if tokens[last].text == ":" and sentence.last == len(tokens):

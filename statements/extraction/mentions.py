@@ -106,9 +106,25 @@ def phrase_start_before(tokens: list[Token], end: int, floor: int) -> int | None
         preposition -= 1
     if preposition < first - 1:
         outer = phrase_start_before(tokens, preposition + 1, floor)
-        if outer is not None and _head(tokens, preposition + 1) in lexicon.PERSON_ROLE_NOUNS:
+        named_before = tokens[preposition + 1].lower in _AFFILIATIONS and _is_named_person_end(tokens, preposition)
+        if outer is not None and (_head(tokens, preposition + 1) in lexicon.PERSON_ROLE_NOUNS or named_before):
             return outer
     return first
+
+
+#: Prepositions tying a named person to a body: "Fire Captain Lena Ortiz with the County Fire Service".
+_AFFILIATIONS = frozenset({"with", "at", "from"})
+
+
+def _is_named_person_end(tokens: list[Token], index: int) -> bool:
+    """Whether tokens[index] ends a person's name: capitalised, after another capitalised word, not a title."""
+    return (
+        index >= 1
+        and tokens[index].is_capitalized
+        and tokens[index - 1].is_capitalized
+        and not is_title(tokens[index].text)
+        and bare(tokens[index].text) not in lexicon.ORGANIZATION_NOUNS
+    )
 
 
 def _head(tokens: list[Token], end: int) -> str:
@@ -237,6 +253,18 @@ def appositive_after(tokens: list[Token], comma: int, ceiling: int) -> int:
 
 def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str = "") -> Phrase:
     """What the noun phrase tokens[start:end] names."""
+    for index in range(start + 2, end - 1):
+        if tokens[index].lower in _AFFILIATIONS and _is_named_person_end(tokens, index - 1):
+            # "Fire Captain Lena Ortiz with the County Fire Service": the person, the body their affiliation.
+            person = read_phrase(text, tokens, start, index, role)
+            if person.kind == "person":
+                affiliation = text[tokens[index].start : tokens[end - 1].end]
+                return replace(
+                    person,
+                    end=tokens[end - 1].end,
+                    as_written=text[tokens[start].start : tokens[end - 1].end],
+                    role=person.role or affiliation,
+                )
     words = tokens[start:end]
     as_written = text[words[0].start : words[-1].end]
     char_start, char_end = words[0].start, words[-1].end

@@ -13,6 +13,9 @@ from statements.extraction.reading import (
 )
 from statements.extraction.types import DIRECT_QUOTE, ExtractedStatement, Mention
 
+_QUESTION_AUXILIARIES = frozenset({"did", "does", "do", "will", "would", "could", "can"})
+_ASKED_VERBS = frozenset({"say", "tell", "answer", "reply", "write", "shout", "add"})
+
 
 class QuoteReading:
     """Quotations in a sentence, each given to the attribution that names its speaker."""
@@ -52,7 +55,7 @@ class QuoteReading:
         embedded = index > sentence.first and not tokens[index - 1].is_quote and tokens[index - 1].text not in ",:;"
         embedded = embedded or (index + 1 < sentence.last and tokens[index + 1].is_word)
         if embedded:
-            if self._is_scare_quote(sentence, index, words):
+            if self._is_scare_quote(sentence, index, words) or self._is_echo(words):
                 return
             attribution = self._nearest_attribution(sentence, index, attributions)
             if attribution is not None and attribution.speaker is not None:
@@ -67,6 +70,11 @@ class QuoteReading:
         if pending is not None:
             self._add_quote(sentence, index, pending, "colon-paragraph", group, None, confidence=0.85)
             return
+        if self.asked is not None and sentence.paragraph.index - self.asked[1] <= 1:
+            # "What did the coach tell his players?" then a quotation standing alone: the answer is the coach's.
+            speaker, self.asked = self.asked[0], None
+            self._add_quote(sentence, index, speaker, "answer", group, None, confidence=0.7)
+            return
         if self.last_speaker is not None:
             distance = sentence.paragraph.index - self.last_speaker_paragraph
             if distance <= 1 or (quote.continued and distance <= 2):
@@ -76,6 +84,25 @@ class QuoteReading:
                 return
         if len(words) >= 4:
             self._add_quote(sentence, index, None, "unattributed", group, None, confidence=0.3)
+
+    def _read_question(self, sentence: Sentence) -> None:
+        """Remember who a question asks what they said ("What did the coach tell his players?")."""
+        tokens = sentence.tokens
+        if tokens[sentence.last - 1].text != "?":
+            return
+        for index in range(sentence.first, sentence.last - 2):
+            if tokens[index].lower not in _QUESTION_AUXILIARIES:
+                continue
+            verbs = range(index + 2, min(sentence.last, index + 7))
+            end = next((verb for verb in verbs if tokens[verb].lower in _ASKED_VERBS), None)
+            if end is None or any(not token.is_word for token in tokens[index + 1 : end]):
+                continue
+            phrase = read_phrase(self.text, tokens, index + 1, end)
+            if phrase.kind in ("person", "pronoun", "unnamed_source"):
+                mention = self._resolve(phrase, index + 1, sentence, register=False)
+                if mention.via != "pronoun-unresolved":
+                    self.asked = (mention, sentence.paragraph.index)
+            return
 
     def _person_subject(self, sentence: Sentence, ceiling: int) -> Mention | None:
         """The person the sentence's subject names or refers to, if it is one."""
@@ -160,6 +187,16 @@ class QuoteReading:
             return before[-1]
         after = [item for item in attributions if item.verb > index]
         return after[0] if after else None
+
+    def _is_echo(self, words: list[str]) -> bool:
+        """A one-word quotation the article has quoted before ("robust" … anything but "robust") echoes it:
+        the first is someone's word, the repeats are the writer's scare quotes."""
+        if len(words) != 1:
+            return False
+        word = words[0].strip(".,;:!?").lower()
+        seen = word in self.quoted_words
+        self.quoted_words.add(word)
+        return seen
 
     def _is_scare_quote(self, sentence: Sentence, index: int, words: list[str]) -> bool:
         tokens = sentence.tokens

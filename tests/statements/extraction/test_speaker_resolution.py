@@ -110,3 +110,29 @@ def test_a_name_opening_a_sentence_is_still_taken_for_one(text):
 )
 def test_attributions_beyond_x_said(text, expected):
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A person "with" a body is the person, not the body.
+        (
+            "Fire Captain Lena Ortiz with the County Fire Service said the blaze was contained. "
+            '"We got lucky with the wind," Ortiz said.',
+            [("the blaze was contained", "Lena Ortiz"), ("We got lucky with the wind", "Lena Ortiz")],
+        ),
+        # A quotation answering the question the article just asked.
+        (
+            'Coach Mark Ellis was furious at half time. What did the coach tell his players?\n\n"Wake up or go home."',
+            [("Wake up or go home.", "Mark Ellis")],
+        ),
+    ],
+)
+def test_affiliations_and_answers(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_one_word_quotation_repeated_is_an_echo_not_another_statement():
+    text = 'The minister called the plan "robust". Critics said it was anything but "robust".'
+    quoted = [statement.text for statement in extract(text) if statement.kind == "direct_quote"]
+    assert quoted == ["robust"]
