@@ -57,16 +57,40 @@ class DiscourseState:
         elif phrase.kind == "person":
             for entity in reversed(self.entities):
                 # `Mr. Netanyahu` after `Benjamin Netanyahu`: the same person.
-                if entity.mention.kind == "person" and entity.mention.name.endswith(" " + phrase.name):
+                if entity.mention.kind == "person" and entity.mention.name.lower().endswith(" " + phrase.name.lower()):
                     mention = replace(mention, name=entity.mention.name, via="surname")
                     break
         if register:
             self._register(mention, phrase)
+            if mention.kind == "person":
+                self._gender_from_sentence(mention, phrase, sentence)
         return mention
+
+    def _gender_from_sentence(self, mention: Mention, phrase: Phrase, sentence: Sentence) -> None:
+        """`Rep. Dolores Whitcombe … said that she would …`: the first he or she after a person named as the
+        sentence's subject is that person, whose gender the text then shows."""
+        entity = next((entity for entity in reversed(self.entities) if entity.mention.name == mention.name), None)
+        if entity is None or entity.gender:
+            return
+        for token in sentence.tokens[sentence.first : sentence.last]:
+            if token.start < phrase.end or token.is_quote:
+                continue
+            if token.lower in ("he", "his", "him"):
+                entity.gender = "he"
+                return
+            if token.lower in ("she", "her"):
+                entity.gender = "she"
+                return
+            if token.is_capitalized and token.start > phrase.end:
+                return  # someone else may be named before the pronoun
 
     def _register(self, mention: Mention, phrase: Phrase) -> None:
         heads = {bare(word) for word in f"{mention.name} {phrase.role} {phrase.as_written}".split()}
         heads |= {lexicon.ROLE_SINGULARS.get(word, word) for word in heads}
+        # "Gov. Raymond Tuttle" is "the governor"; "Ingrid Halvorsen of Sweden", "South Korea's Park", "the Swede".
+        heads |= {lexicon.ABBREVIATED_TITLES[word] for word in heads if word in lexicon.ABBREVIATED_TITLES}
+        for word in list(heads):
+            heads |= lexicon.COUNTRY_DEMONYMS.get(word, frozenset())
         if phrase.head:
             heads.add(phrase.head)
         gender = ""

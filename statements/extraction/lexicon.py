@@ -190,6 +190,105 @@ DEMONYMS = words(
     """
 )
 
+# Nationalities as nouns: "the Swede", "the Welshman".
+DEMONYMS = DEMONYMS | words(
+    """
+    swede pole dane finn scot briton brit welshman welshwoman scotsman scotswoman englishman englishwoman
+    frenchman frenchwoman dutchman dutchwoman irishman irishwoman spaniard turk kiwi aussie
+    """
+)
+
+# A country and what the people from it are called, so "Ingrid Halvorsen of Sweden" is "the Swede".
+COUNTRY_DEMONYMS = {
+    "afghanistan": "afghan",
+    "argentina": "argentine argentinian",
+    "australia": "australian aussie",
+    "austria": "austrian",
+    "belgium": "belgian",
+    "brazil": "brazilian",
+    "britain": "british briton brit",
+    "canada": "canadian",
+    "chile": "chilean",
+    "china": "chinese",
+    "colombia": "colombian",
+    "croatia": "croatian",
+    "cuba": "cuban",
+    "denmark": "danish dane",
+    "egypt": "egyptian",
+    "england": "english englishman englishwoman",
+    "ethiopia": "ethiopian",
+    "finland": "finnish finn",
+    "france": "french frenchman frenchwoman",
+    "germany": "german",
+    "ghana": "ghanaian",
+    "greece": "greek",
+    "hungary": "hungarian",
+    "india": "indian",
+    "indonesia": "indonesian",
+    "iran": "iranian",
+    "iraq": "iraqi",
+    "ireland": "irish irishman irishwoman",
+    "israel": "israeli",
+    "italy": "italian",
+    "jamaica": "jamaican",
+    "japan": "japanese",
+    "jordan": "jordanian",
+    "kenya": "kenyan",
+    "korea": "korean",
+    "lebanon": "lebanese",
+    "mexico": "mexican",
+    "morocco": "moroccan",
+    "netherlands": "dutch dutchman dutchwoman",
+    "nigeria": "nigerian",
+    "norway": "norwegian",
+    "pakistan": "pakistani",
+    "peru": "peruvian",
+    "philippines": "filipino",
+    "poland": "polish pole",
+    "portugal": "portuguese",
+    "qatar": "qatari",
+    "romania": "romanian",
+    "russia": "russian",
+    "scotland": "scottish scot scotsman scotswoman",
+    "senegal": "senegalese",
+    "serbia": "serbian",
+    "spain": "spanish spaniard",
+    "sweden": "swedish swede",
+    "switzerland": "swiss",
+    "syria": "syrian",
+    "thailand": "thai",
+    "turkey": "turkish turk",
+    "uganda": "ugandan",
+    "ukraine": "ukrainian",
+    "venezuela": "venezuelan",
+    "vietnam": "vietnamese",
+    "wales": "welsh welshman welshwoman",
+}
+COUNTRY_DEMONYMS = {country: frozenset(names.split()) for country, names in COUNTRY_DEMONYMS.items()}
+
+# Titles as abbreviated before a name, and the role a later reference names: "Gov. Tuttle" … "the governor".
+ABBREVIATED_TITLES = {
+    "gov.": "governor",
+    "gov": "governor",
+    "sen.": "senator",
+    "sen": "senator",
+    "rep.": "representative",
+    "gen.": "general",
+    "prof.": "professor",
+    "dr.": "doctor",
+    "dr": "doctor",
+    "capt.": "captain",
+    "lt.": "lieutenant",
+    "col.": "colonel",
+    "maj.": "major",
+    "sgt.": "sergeant",
+    "adm.": "admiral",
+    "supt.": "superintendent",
+    "insp.": "inspector",
+    "det.": "detective",
+    "atty.": "attorney",
+}
+
 # Words of a title that precede a name ("Foreign Minister Maria Lopes", "U.S. President Joe Biden").
 TITLE_WORDS = words(
     """
@@ -203,7 +302,7 @@ TITLE_WORDS = words(
     crown supreme high representative mp congressman congresswoman congressmember councilman
     councilwoman councillor councilor sheriff officer inspector superintendent agent national security
     adviser advisor top senior acting former then-president then-prime then-secretary president-elect
-    interim counsel solicitor lawyer economist analyst coach fire police
+    interim counsel solicitor lawyer economist analyst coach fire police det. detective supt. insp.
     """
 )
 

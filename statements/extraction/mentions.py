@@ -7,7 +7,7 @@ from statements.extraction.tokens import Token
 
 _MAX_PHRASE_TOKENS = 10
 _MAX_APPOSITIVE_TOKENS = 16
-_NAME_PARTICLES = lexicon.words("al al- el bin ben ibn abu van von de da del der la le du di dos das y")
+_NAME_PARTICLES = lexicon.words("al al- el bin ben ibn abu van von den ter ten de da del der la le du di dos das y")
 _POSSESSIVE_ENDINGS = ("'s", "\u2019s", "'", "\u2019")
 
 
@@ -113,7 +113,7 @@ def phrase_start_before(tokens: list[Token], end: int, floor: int) -> int | None
 
 
 #: Prepositions tying a named person to a body: "Fire Captain Lena Ortiz with the County Fire Service".
-_AFFILIATIONS = frozenset({"with", "at", "from"})
+_AFFILIATIONS = frozenset({"with", "at", "from", "of"})
 
 
 def _is_named_person_end(tokens: list[Token], index: int) -> bool:
@@ -299,7 +299,8 @@ def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str 
             return Phrase(char_start, char_end, as_written, "document", owner.rstrip("'\u2019s"), role, head=head)
         return Phrase(char_start, char_end, as_written, "document", content_text, role, anaphoric=True, head=head)
 
-    if len(content) == 1 and head in lexicon.DEMONYMS:
+    compass = len(content) == 2 and content[0].lower in ("south", "north", "east", "west", "new")
+    if (len(content) == 1 or compass) and head in lexicon.DEMONYMS:
         # "the Brazilian": a person the article described by nationality ("the Brazilian midfielder Caio Prado");
         # "The Norwegian" opening "The Norwegian salmon farms": nobody.
         return Phrase(char_start, char_end, as_written, "person", content_text, role, anaphoric=True, head=head)
@@ -316,6 +317,8 @@ def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str 
     for index, word in enumerate(content):
         if index in connectors:
             continue
+        if word.lower in _NAME_PARTICLES and _particle_of_name(content, index):
+            continue  # "van den Broek", "de la Vega": part of the name
         if (not word.is_capitalized and word.text[0].isalpha()) or is_title(word.text):
             last_title = index
         if is_possessive(word.text) and index < len(content) - 1:
@@ -379,6 +382,14 @@ def read_phrase(text: str, tokens: list[Token], start: int, end: int, role: str 
     if plural and not content[-1].is_capitalized:
         return Phrase(char_start, char_end, as_written, "group", content_text, role, True, head=singular_head)
     return Phrase(char_start, char_end, as_written, "unknown", content_text, role, head=head)
+
+
+def _particle_of_name(content: list[Token], index: int) -> bool:
+    """Whether content[index], a particle ("van", "de"), is followed by more particles and then a name."""
+    following = index + 1
+    while following < len(content) and content[following].lower in _NAME_PARTICLES:
+        following += 1
+    return following < len(content) and content[following].is_capitalized
 
 
 def _has_post_modifier(content: list[Token]) -> bool:

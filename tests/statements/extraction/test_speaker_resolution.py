@@ -136,3 +136,47 @@ def test_a_one_word_quotation_repeated_is_an_echo_not_another_statement():
     text = 'The minister called the plan "robust". Critics said it was anything but "robust".'
     quoted = [statement.text for statement in extract(text) if statement.kind == "direct_quote"]
     assert quoted == ["robust"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Particles inside a name, capitalised or not.
+        (
+            'Chief executive Marieke van den Broek spoke on Tuesday.\n\n"We grew too fast," Van den Broek said.',
+            [("We grew too fast", "Marieke van den Broek")],
+        ),
+        ('"It is the plan," said Tomás de la Vega, an analyst.', [("It is the plan", "Tomás de la Vega")]),
+        # An abbreviated title is the role a later reference names.
+        (
+            'Gov. Raymond Tuttle declared an emergency.\n\n"Do not wait," the governor told reporters.',
+            [("Do not wait", "Raymond Tuttle")],
+        ),
+        # A country after a name gives the nationality a later reference uses; "South Korean" is one.
+        (
+            'Ingrid Halvorsen of Sweden finished second.\n\n"I ran out of holes," the Swede said.',
+            [("I ran out of holes", "Ingrid Halvorsen")],
+        ),
+        (
+            'South Korea\'s Park Seo-yeon won by two shots.\n\n"I was nervous," the South Korean said.',
+            [("I was nervous", "Park Seo-yeon")],
+        ),
+        # "X of Y": the person, Y their place or body.
+        (
+            '"It is years away," said Professor Hamish Drummond of Imperial College London.',
+            [("It is years away", "Hamish Drummond")],
+        ),
+        # The text shows a person's gender: "…, said that she would …".
+        (
+            "Rep. Dolores Whitcombe said that she would vote against the bill. Committee chairman Earl Dunmore "
+            'has said he expects it to pass.\n\n"Not this session," she said.',
+            [
+                ("she would vote against the bill", "Dolores Whitcombe"),
+                ("he expects it to pass", "Earl Dunmore"),
+                ("Not this session", "Dolores Whitcombe"),
+            ],
+        ),
+    ],
+)
+def test_names_titles_nationalities_and_genders_the_text_gives(text, expected):
+    assert speakers(text) == expected
