@@ -261,8 +261,9 @@ def main() -> None:
     parser.add_argument("--only", default="", help="Measure only queries whose label contains this.")
     parser.add_argument(
         "--cache-url",
-        default=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/14"),
-        help="The Redis the workers share, as in production (emptied first); '' for a cache per process.",
+        default=os.environ.get("CACHE_URL", ""),
+        help="A Redis for the workers to share (emptied first), as CACHE_URL in production; "
+        "by default each worker keeps its own cache, as in the earlier runs.",
     )
     options = parser.parse_args()
 
@@ -332,7 +333,8 @@ def main() -> None:
     print(report)
     # A partial run (--only) is kept beside the full table rather than over it.
     part = "-" + re.sub(r"[^a-z0-9]+", "-", options.only.lower()).strip("-") if options.only else ""
-    write_result(f"api-speed-{vendor}-{options.statements}{part}.md", report)
+    shared = "-redis" if options.cache_url else ""
+    write_result(f"api-speed-{vendor}-{options.statements}{part}{shared}.md", report)
 
 
 if __name__ == "__main__":

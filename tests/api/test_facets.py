@@ -231,18 +231,25 @@ def test_the_schema_types_each_facet(api_client):
     assert "required" not in facet_set
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_counts_of_a_slow_question_are_kept_until_the_data_changes(
-    api_client, monkeypatch, settings, django_assert_num_queries
-):
+@pytest.fixture
+def every_count_kept(monkeypatch, settings):
+    """PostgreSQL's change counter, with every count kept however fast, and never given once stale."""
     from django.db import connection
 
-    from statements import changes as counting
+    from statements import changes
 
     if connection.vendor != "postgresql":
         pytest.skip("Only PostgreSQL counts changes (migration 0013).")
-    monkeypatch.setattr(counting, "KEEP_AFTER_SECONDS", 0)
+    monkeypatch.setattr(changes, "KEEP_AFTER_SECONDS", 0)
     settings.API_FACETS_STALE_SECONDS = 0
+    return changes
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_counts_of_a_slow_question_are_kept_until_the_data_changes(
+    api_client, every_count_kept, django_assert_num_queries
+):
+    counting = every_count_kept
     speaker = ActorFactory()
     StatementFactory(speaker=speaker)
     before = counting.counted_changes()
@@ -289,16 +296,12 @@ def test_facets_of_a_search_matching_nothing_are_empty(api_client, archive):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_slow_counts_may_be_behind_the_archive_for_the_time_the_server_allows(api_client, monkeypatch, settings):
+def test_slow_counts_may_be_behind_the_archive_for_the_time_the_server_allows(
+    api_client, every_count_kept, monkeypatch, settings
+):
     import time
 
-    from django.db import connection
-
-    from statements import changes as counting
-
-    if connection.vendor != "postgresql":
-        pytest.skip("Only PostgreSQL counts changes (migration 0013).")
-    monkeypatch.setattr(counting, "KEEP_AFTER_SECONDS", 0)
+    counting = every_count_kept
     settings.API_FACETS_STALE_SECONDS = 60
     speaker = ActorFactory()
     StatementFactory(speaker=speaker)
