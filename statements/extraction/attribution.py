@@ -95,6 +95,20 @@ class AttributionReading:
         start = phrase_start_before(tokens, end, sentence.first)
         if start is None:
             return None
+        relative = next(
+            (
+                index
+                for index in range(start - 1, max(sentence.first, end - 8), -1)
+                if tokens[index].lower == "who" or not tokens[index].is_word
+            ),
+            None,
+        )
+        if relative is not None and relative > sentence.first and tokens[relative].lower == "who":
+            # "Residents who lost sheds said …", "The woman who found the wallet said …": the speaker is
+            # who the relative clause describes.
+            owner = phrase_start_before(tokens, relative, sentence.first)
+            if owner is not None:
+                return Attribution(verb, read_phrase(self.text, tokens, owner, relative), owner, verb + 1)
         return Attribution(verb, read_phrase(self.text, tokens, start, end), start, verb + 1)
 
     def _subject_after(self, sentence: Sentence, verb: int) -> Attribution | None:

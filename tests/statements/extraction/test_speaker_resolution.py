@@ -180,3 +180,15 @@ def test_a_one_word_quotation_repeated_is_an_echo_not_another_statement():
 )
 def test_names_titles_nationalities_and_genders_the_text_gives(text, expected):
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Residents who lost sheds said the plan had failed.", [("the plan had failed", "Residents")]),
+        ("The woman who found the wallet said she had handed it in.", [("she had handed it in", "woman")]),
+        ('"It is over," said Ann Lee, who chairs the board.', [("It is over", "Ann Lee")]),
+    ],
+)
+def test_a_relative_clause_describes_the_speaker_it_follows(text, expected):
+    assert speakers(text) == expected
