@@ -25,8 +25,6 @@ KEEP_AFTER_SECONDS = 0.02
 #: How long kept answers may stay unused in the cache (they are never stale: a change makes new keys).
 KEEP_SECONDS = 24 * 3600
 
-_MISSING = object()
-
 
 def counted_changes() -> int | None:
     """How many transactions have changed the curated tables, or None where the database keeps no count.
@@ -58,23 +56,19 @@ def query_question(*about, query: Query) -> str | None:
     return repr((*about, sql, params))
 
 
-def kept_until_changed(
-    question: str | None, answer: Callable[[], T], *, changes: int | None = _MISSING, stale_for: float = 0
-) -> T:
+def kept_until_changed(question: str | None, answer: Callable[[], T], *, stale_for: float = 0) -> T:
     """`answer()`, or what it gave when `question` was last asked with the archive as it is now.
 
     `question` must say everything the answer depends on (see `query_question`); None keeps nothing. An
-    answer is kept only if it took long to make and nothing changed meanwhile. `changes`, when the
-    caller has read the count already, saves reading it again.
+    answer is kept only if it took long to make and nothing changed meanwhile.
 
     With `stale_for` (seconds), the last answer kept for the question is given even if the archive has
     changed since, as long as it was made less than that long ago: on an archive changing every few
     seconds, a question that takes seconds to answer is then answered afresh once in that time, not on
     nearly every request.
     """
-    if changes is _MISSING:
-        changes = changes_now()
-    if changes is None or question is None:
+    changes = None if question is None else changes_now()
+    if changes is None:
         return answer()
     digest = hashlib.sha256(question.encode()).hexdigest()
     key, latest_key = f"kept:{changes}:{digest}", f"kept-latest:{digest}"
@@ -91,8 +85,10 @@ def kept_until_changed(
     started = time.perf_counter()
     value = answer()
     if time.perf_counter() - started >= KEEP_AFTER_SECONDS and counted_changes() == changes:
+        # The latest answer, whatever the count, is kept beside only for questions that may be behind.
+        kept = {key: value, latest_key: (time.time(), value)} if stale_for > 0 else {key: value}
         try:
-            cache.set_many({key: value, latest_key: (time.time(), value)}, KEEP_SECONDS)
+            cache.set_many(kept, KEEP_SECONDS)
         except Exception as error:  # noqa: BLE001
             logger.warning("Answer not kept: the cache did not answer (%s)", error)
     return value

@@ -123,10 +123,6 @@ def _raw_counts(sql: str, params: list, limit: int) -> list[FacetValue]:
         return [FacetValue(value, count) for value, count in cursor.fetchall()]
 
 
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
 def _set_sql(queryset: QuerySet) -> tuple[str, list]:
     """The SQL selecting the ids of the set, to use as a subquery."""
     try:
@@ -149,28 +145,18 @@ def _topic_tree_pairs() -> list[tuple[int, int]]:
     return pairs
 
 
-def _topic_tree_sql() -> str:
-    """The topic tree's pairs as a table of values, `facet_tree(topic, ancestor)`.
-
-    The tree is small and read whole (one query); given as values, the database knows its size,
-    where a recursive query would be estimated at a hundred times it and planned for that.
-    """
-    pairs = ", ".join(f"({topic}, {ancestor})" for topic, ancestor in _topic_tree_pairs())
-    return f"WITH facet_tree(topic, ancestor) AS (VALUES {pairs}) " if pairs else ""
-
-
 def _by_topic(queryset: QuerySet, limit: int) -> list[FacetValue]:
     """Counts by topic, a record counted under each topic it is about and each broader one, once."""
-    tree = _topic_tree_sql()
-    if not tree:
+    pairs = _topic_tree_pairs()
+    if not pairs:
         return []
     field = queryset.model._meta.get_field("topics")
     through = field.remote_field.through
-    owner = _quote(through._meta.get_field(field.m2m_field_name()).column)
+    owner = together.quote_name(through._meta.get_field(field.m2m_field_name()).column)
     ids, params = _set_sql(queryset)
     sql = (
-        f"{tree}SELECT facet_tree.ancestor, COUNT(DISTINCT link.{owner}) "
-        f"FROM {_quote(through._meta.db_table)} link JOIN facet_tree ON facet_tree.topic = link.topic_id "
+        f"WITH {together.tree_table(pairs)} SELECT facet_tree.ancestor, COUNT(DISTINCT link.{owner}) "
+        f"FROM {together.quote_name(through._meta.db_table)} link JOIN facet_tree ON facet_tree.topic = link.topic_id "
         f"WHERE link.{owner} IN ({ids}) GROUP BY facet_tree.ancestor"
     )
     return _raw_counts(sql, params, limit)
@@ -180,10 +166,11 @@ def _statements_by_place(queryset: QuerySet, limit: int) -> list[FacetValue]:
     """Counts by place: the places a statement mentions and the place of its communication, once each."""
     mentioned = Statement.mentioned_places.through._meta.db_table
     ids, params = _set_sql(queryset)
-    statement, communication = _quote(Statement._meta.db_table), _quote(Communication._meta.db_table)
+    quote = together.quote_name
+    statement, communication = quote(Statement._meta.db_table), quote(Communication._meta.db_table)
     sql = (
         "SELECT place_id, COUNT(DISTINCT statement_id) FROM ("
-        f"SELECT statement_id, place_id FROM {_quote(mentioned)} WHERE statement_id IN ({ids}) "
+        f"SELECT statement_id, place_id FROM {quote(mentioned)} WHERE statement_id IN ({ids}) "
         f"UNION ALL SELECT said.id, held.place_id FROM {statement} said "
         f"JOIN {communication} held ON held.id = said.communication_id "
         f"WHERE held.place_id IS NOT NULL AND said.id IN ({ids})"

@@ -31,13 +31,23 @@ class Branch:
     needs_tree: bool = False
 
 
-def _quote(name: str) -> str:
+def quote_name(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def tree_table(pairs: Sequence[tuple[int, int]]) -> str:
+    """The topic tree's (topic, ancestor) pairs as a table of values, `facet_tree(topic, ancestor)`, for a WITH.
+
+    The tree is small and read whole (one query); given as values, the database knows its size,
+    where a recursive query would be estimated at a hundred times it and planned for that.
+    """
+    values = ", ".join(f"({int(topic)}, {int(ancestor)})" for topic, ancestor in pairs) or "(0, 0)"
+    return f"facet_tree(topic, ancestor) AS (VALUES {values})"
 
 
 def column_branch(model, column: str) -> Branch:
     """Counts by a column of the set's own rows; rows without one skipped."""
-    name = _quote(model._meta.get_field(column).column)
+    name = quote_name(model._meta.get_field(column).column)
     return Branch(
         f"SELECT {name}::text, COUNT(*) FROM {SELECTION} WHERE {name} IS NOT NULL "
         f"GROUP BY {name} ORDER BY 2 DESC, {name} LIMIT %s",
@@ -67,9 +77,9 @@ def link_branch(model, relation: str, *, target: str | None = None) -> Branch:
         links = field.related_model
         owner, member = links._meta.get_field(field.field.name).column, links._meta.get_field(target).column
         table, distinct = links._meta.db_table, "DISTINCT "  # Participations are per role.
-    owner, member = _quote(owner), _quote(member)
+    owner, member = quote_name(owner), quote_name(member)
     return Branch(
-        f"SELECT link.{member}::text, COUNT({distinct}link.{owner}) FROM {_quote(table)} link "
+        f"SELECT link.{member}::text, COUNT({distinct}link.{owner}) FROM {quote_name(table)} link "
         f"JOIN {SELECTION} chosen ON chosen.id = link.{owner} "
         f"GROUP BY link.{member} ORDER BY 2 DESC, link.{member} LIMIT %s"
     )
@@ -79,9 +89,10 @@ def topic_branch(model) -> Branch:
     """Counts by topic, each record under each topic it is about and each broader one, once."""
     field = model._meta.get_field("topics")
     through = field.remote_field.through
-    owner = _quote(through._meta.get_field(field.m2m_field_name()).column)
+    owner = quote_name(through._meta.get_field(field.m2m_field_name()).column)
+    table = quote_name(through._meta.db_table)
     return Branch(
-        f"SELECT facet_tree.ancestor::text, COUNT(DISTINCT link.{owner}) FROM {_quote(through._meta.db_table)} link "
+        f"SELECT facet_tree.ancestor::text, COUNT(DISTINCT link.{owner}) FROM {table} link "
         f"JOIN {SELECTION} chosen ON chosen.id = link.{owner} JOIN facet_tree ON facet_tree.topic = link.topic_id "
         f"GROUP BY facet_tree.ancestor ORDER BY 2 DESC, facet_tree.ancestor LIMIT %s",
         needs_tree=True,
@@ -90,8 +101,8 @@ def topic_branch(model) -> Branch:
 
 def statement_place_branch(statement_model, communication_model) -> Branch:
     """Counts by place: the places a statement mentions and the place of its communication, once each."""
-    mentioned = _quote(statement_model.mentioned_places.through._meta.db_table)
-    communication = _quote(communication_model._meta.db_table)
+    mentioned = quote_name(statement_model.mentioned_places.through._meta.db_table)
+    communication = quote_name(communication_model._meta.db_table)
     # The communication's place looked up by id for each row: a join would be planned from the
     # selection's estimated size, and could read the whole table.
     return Branch(
@@ -118,8 +129,7 @@ def counted_together(
         return [[] for _ in branches]
     common = [f"{SELECTION} AS MATERIALIZED ({chosen})"]
     if any(branch.needs_tree for branch in branches):
-        pairs = ", ".join(f"({int(topic)}, {int(ancestor)})" for topic, ancestor in tree_pairs) or "(0, 0)"
-        common.insert(0, f"facet_tree(topic, ancestor) AS (VALUES {pairs})")
+        common.insert(0, tree_table(tree_pairs))
     # The first row says how many records there are: the branches are wasted on a selection past `most`.
     union = " UNION ALL ".join(
         [
